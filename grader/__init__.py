@@ -1,0 +1,1 @@
+"""gradschool's grading engine: exercise catalog, sandboxed learner processes, checks and reports."""

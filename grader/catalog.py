@@ -1,0 +1,202 @@
+"""The course catalog: every exercise folder under exercises/, read from its exercise.toml.
+
+An exercise folder holds exercise.toml (metadata), README.md (instructions), the starter file
+(named like the workspace file), checks.py (trusted, runs in the grading process) and
+optionally probe.py (runs in the learner's process) and support/ (files copied into the
+workspace beside the learner's file). The reference solution sits at the same relative path
+under solutions/.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+
+KINDS = ("code", "quiz")
+TARGETS = ("numpy", "numba", "cuda")
+
+
+class CatalogError(Exception):
+    """An exercise folder is malformed: its message names the folder and the field."""
+
+
+@dataclass(frozen=True)
+class Hint:
+    text: str
+    on: tuple[str, ...] = ()  # diagnosis codes for which this hint is offered first
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    chapter: int
+    section: str
+    kind: str
+    targets: tuple[str, ...]
+    points: float
+    file: str  # the learner's file, relative to a workspace (POSIX form)
+    hints: tuple[Hint, ...]
+    time_limit: float
+    memory_mb: int
+    dir: Path
+    order: int
+    summary: str = ""
+    depends_on: tuple[str, ...] = field(default=())
+
+    @property
+    def rel_dir(self) -> Path:
+        return self.dir.relative_to(EXERCISES_DIR)
+
+    @property
+    def file_name(self) -> str:
+        return PurePosixPath(self.file).name
+
+    @property
+    def starter_path(self) -> Path:
+        return self.dir / self.file_name
+
+    @property
+    def solution_path(self) -> Path:
+        return SOLUTIONS_DIR / self.rel_dir / self.file_name
+
+    @property
+    def instructions_path(self) -> Path:
+        return self.dir / "README.md"
+
+    @property
+    def checks_path(self) -> Path:
+        return self.dir / "checks.py"
+
+    @property
+    def probe_path(self) -> Path:
+        return self.dir / "probe.py"
+
+    @property
+    def support_dir(self) -> Path:
+        return self.dir / "support"
+
+    @property
+    def import_root(self) -> str:
+        """The workspace folder put on the learner process's sys.path: the file's first component."""
+        return PurePosixPath(self.file).parts[0]
+
+    @property
+    def module(self) -> str:
+        """The learner file's module name, relative to its import root (e.g. edf.affine)."""
+        parts = PurePosixPath(self.file).with_suffix("").parts[1:]
+        return ".".join(parts)
+
+    def instructions(self) -> str:
+        return self.instructions_path.read_text(encoding="utf-8")
+
+    def chapter_title(self) -> str:
+        return self.dir.parent.name.split("-", 1)[-1].replace("-", " ").capitalize()
+
+
+def _require(data: dict, key: str, kind: type | tuple[type, ...], where: Path):
+    if key not in data:
+        raise CatalogError(f"{where}: missing required field '{key}'")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise CatalogError(f"{where}: field '{key}' has the wrong type ({type(value).__name__})")
+    return value
+
+
+def load_exercise(folder: Path, order: int) -> Exercise:
+    meta_path = folder / "exercise.toml"
+    try:
+        data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{meta_path}: not valid TOML: {exc}") from exc
+    kind = _require(data, "kind", str, meta_path)
+    if kind not in KINDS:
+        raise CatalogError(f"{meta_path}: kind must be one of {KINDS}, not {kind!r}")
+    targets = tuple(data.get("targets", ["numpy"]))
+    for target in targets:
+        if target not in TARGETS:
+            raise CatalogError(f"{meta_path}: unknown target {target!r}; use {TARGETS}")
+    hints = []
+    for raw in _require(data, "hints", list, meta_path):
+        if isinstance(raw, str):
+            hints.append(Hint(raw))
+        else:
+            hints.append(Hint(str(raw["text"]), tuple(raw.get("on", ()))))
+    if len(hints) < 2:
+        raise CatalogError(f"{meta_path}: every exercise needs at least two hints")
+    file = _require(data, "file", str, meta_path)
+    if len(PurePosixPath(file).parts) < 2 or ".." in PurePosixPath(file).parts:
+        raise CatalogError(f"{meta_path}: file must look like 'folder/name.py', inside the workspace")
+    exercise = Exercise(
+        id=_require(data, "id", str, meta_path),
+        title=_require(data, "title", str, meta_path),
+        chapter=_require(data, "chapter", int, meta_path),
+        section=str(_require(data, "section", (str, int, float), meta_path)),
+        kind=kind,
+        targets=targets,
+        points=float(_require(data, "points", (int, float), meta_path)),
+        file=file,
+        hints=tuple(hints),
+        time_limit=float(data.get("time_limit", 20)),
+        memory_mb=int(data.get("memory_mb", 3072)),
+        dir=folder,
+        order=order,
+        summary=str(data.get("summary", "")),
+        depends_on=tuple(data.get("depends_on", ())),
+    )
+    for needed in (exercise.starter_path, exercise.instructions_path, exercise.checks_path):
+        if not needed.is_file():
+            raise CatalogError(f"{folder}: missing {needed.name}")
+    return exercise
+
+
+@dataclass(frozen=True)
+class Catalog:
+    exercises: tuple[Exercise, ...]
+
+    def __iter__(self):
+        return iter(self.exercises)
+
+    def __len__(self) -> int:
+        return len(self.exercises)
+
+    def get(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
+    def select(self, ids: list[str] | None) -> list[Exercise]:
+        """The exercises named by ids (all when empty), in course order; unknown ids raise KeyError."""
+        if not ids:
+            return list(self.exercises)
+        unknown = [i for i in ids if i not in {e.id for e in self.exercises}]
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        wanted = set(ids)
+        return [e for e in self.exercises if e.id in wanted]
+
+
+def load_catalog(root: Path = EXERCISES_DIR) -> Catalog:
+    """Every exercise folder (one holding exercise.toml), ordered by folder name."""
+    folders = sorted(p.parent for p in root.glob("*/*/exercise.toml"))
+    exercises = tuple(load_exercise(folder, order) for order, folder in enumerate(folders))
+    seen: dict[str, Path] = {}
+    files: dict[str, Path] = {}
+    for exercise in exercises:
+        if exercise.id in seen:
+            raise CatalogError(f"duplicate exercise id {exercise.id!r} in {seen[exercise.id]} and {exercise.dir}")
+        if exercise.file in files:
+            raise CatalogError(f"{exercise.dir} and {files[exercise.file]} share the learner file {exercise.file}")
+        seen[exercise.id] = exercise.dir
+        files[exercise.file] = exercise.dir
+    return Catalog(exercises)
+
+
+@cache
+def default_catalog() -> Catalog:
+    return load_catalog()

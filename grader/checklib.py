@@ -1,0 +1,175 @@
+"""What an exercise's checks.py uses: the @check decorator and the CheckContext it receives.
+
+checks.py runs in the grading process (trusted). Learner code is reached only through
+ctx.call / ctx.probe, which run it in the learner's process and return plain data.
+
+    from grader.checklib import check
+    from grader import reference as ref
+
+    @check("sigmoid matches the reference", points=2)
+    def forward(ctx):
+        x = ctx.rng.standard_normal((7, 5))
+        ctx.expect_close("sigmoid(x)", ctx.call("sigmoid", x), ref.sigmoid(x))
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader import gradcheck as _gradcheck
+from grader.compare import compare
+from grader.sandbox import LearnerProcess
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    points: float
+    target: str
+    fn: Callable[[CheckContext], None]
+
+
+def check(name: str, *, points: float = 1, target: str = "numpy"):
+    """Register a check; checks run in the order they are defined in checks.py."""
+
+    def register(fn: Callable[[CheckContext], None]):
+        fn.__gradschool_check__ = CheckSpec(name, float(points), target, fn)  # type: ignore[attr-defined]
+        return fn
+
+    return register
+
+
+class CheckFailed(Exception):
+    def __init__(self, message: str, *, diagnosis: str | None = None, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnosis = diagnosis
+        self.details = details
+
+
+@dataclass
+class GradStats:
+    """Forward evaluations the gradient checks used, against a full central difference."""
+
+    evaluations: int = 0
+    full_evaluations: int = 0
+
+
+@dataclass
+class CheckContext:
+    exercise_id: str
+    check_name: str
+    target: str
+    official: bool
+    seed: int
+    proc: LearnerProcess | None = None
+    answers: dict[str, Any] | None = None  # quizzes: the learner's parsed TOML answers
+    source: str = ""  # the learner file's text, for static checks (never executed here)
+    grad_stats: GradStats = field(default_factory=GradStats)
+
+    def __post_init__(self) -> None:
+        self.rng = np.random.default_rng(self.seed)
+
+    # -- running learner code ------------------------------------------------------------------
+
+    def call(self, fn: str, *args, **kwargs):
+        """fn(*args, **kwargs) from the learner's module, run in the learner's process."""
+        return self._run(fn, fn, args, kwargs)
+
+    def probe(self, name: str, *args, **kwargs):
+        """A function of the exercise's probe.py, run in the learner's process with the learner's module."""
+        return self._run(f"probe:{name}", name, args, kwargs)
+
+    def _run(self, fn: str, label: str, args, kwargs):
+        if self.proc is None:
+            raise RuntimeError("this check has no learner process (quiz exercises read ctx.answers)")
+        result, mutated = self.proc.call(fn, *args, **kwargs)
+        if mutated:
+            which = ", ".join(f"#{i + 1}" for i in mutated)
+            raise CheckFailed(
+                f"`{label}` changed its input argument {which} in place. Callers (and the graph) still need "
+                f"those values: work on a copy (x.copy()) or build a new array instead.",
+                diagnosis="in_place",
+            )
+        return result
+
+    # -- cases ---------------------------------------------------------------------------------
+
+    def cases(self, local: list, hidden: list) -> list:
+        """The cases a learner runs locally, or, in official grading, other (hidden) ones too."""
+        return list(hidden) + list(local) if self.official else list(local)
+
+    # -- expectations --------------------------------------------------------------------------
+
+    def expect_close(self, label: str, got, expected, *, rtol: float = 1e-6, floor: float = 1e-8,
+                     batch: int | None = None, terms: dict[str, np.ndarray] | None = None) -> float:
+        result = compare(label, got, expected, rtol=rtol, floor=floor, batch=batch, terms=terms)
+        if not result.ok:
+            raise CheckFailed(result.explanation, diagnosis=result.diagnosis, details=result.details)
+        return result.max_rel_error
+
+    def expect(self, condition: bool, message: str, *, diagnosis: str | None = None, details: str = "") -> None:
+        if not condition:
+            raise CheckFailed(message, diagnosis=diagnosis, details=details)
+
+    def expect_array(self, label: str, got, shape: tuple[int, ...]) -> np.ndarray:
+        if not isinstance(got, np.ndarray):
+            kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
+            raise CheckFailed(f"{label} should be a NumPy array of shape {shape}, but your code returned "
+                              f"a {kind}", diagnosis="dtype")
+        if got.shape != tuple(shape):
+            raise CheckFailed(f"{label} has shape {got.shape}, expected {tuple(shape)}", diagnosis="shape")
+        return got
+
+    def expect_tuple(self, label: str, got, length: int) -> list:
+        if not isinstance(got, list) or len(got) != length:
+            kind = f"a sequence of {len(got)}" if isinstance(got, list) else f"a {type(got).__name__}"
+            raise CheckFailed(f"{label} should return a tuple of {length} values, but returned {kind}",
+                              diagnosis="dtype")
+        return got
+
+    def fail(self, message: str, *, diagnosis: str | None = None, details: str = "") -> None:
+        raise CheckFailed(message, diagnosis=diagnosis, details=details)
+
+    def gradcheck(self, label: str, f, inputs: dict[str, np.ndarray], analytic: dict[str, np.ndarray],
+                  **kwargs) -> _gradcheck.GradCheckResult:
+        """Central-difference check of `analytic` against f; failure names the tensor and index."""
+        result = _gradcheck.gradcheck(f, inputs, analytic, rng=self.rng, **kwargs)
+        self.grad_stats.evaluations += result.evaluations
+        self.grad_stats.full_evaluations += result.full_evaluations
+        if not result.ok:
+            raise CheckFailed(f"{label}: {result.describe()}", diagnosis="mismatch")
+        return result
+
+    # -- static checks on the learner's source (parsed, never run) -----------------------------
+
+    def decorators_of(self, function: str) -> list[str]:
+        """Decorator names on a top-level function of the learner file (e.g. ['njit'])."""
+        try:
+            tree = ast.parse(self.source)
+        except SyntaxError:
+            return []
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                names = []
+                for deco in node.decorator_list:
+                    target = deco.func if isinstance(deco, ast.Call) else deco
+                    names.append(ast.unparse(target).split(".")[-1])
+                return names
+        return []
+
+
+def stable_seed(*parts: object) -> int:
+    digest = hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") & 0x7FFF_FFFF
+
+
+def collect_checks(namespace: dict) -> list[CheckSpec]:
+    specs = [v.__gradschool_check__ for v in namespace.values() if hasattr(v, "__gradschool_check__")]
+    return specs  # dicts keep definition order

@@ -1,0 +1,187 @@
+"""Grading one exercise, or many: runs the exercise's checks against the learner's file.
+
+The checks run here, in the grading process; the learner's code runs in a child process
+(grader/sandbox.py). Scores are computed here from plain data only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import time
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from grader.catalog import Exercise
+from grader.checklib import CheckContext, CheckFailed, CheckSpec, GradStats, collect_checks, stable_seed
+from grader.results import CheckResult, ExerciseResult, GradeReport
+from grader.sandbox import LearnerError, LearnerProcess, SandboxBreach
+from grader.workspace import Workspace
+
+NOT_IMPLEMENTED = "not implemented yet"
+
+
+@cache
+def load_checks(path: Path) -> tuple[CheckSpec, ...]:
+    name = "gradschool_checks_" + str(abs(hash(str(path))))
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    checks = tuple(collect_checks(vars(module)))
+    if not checks:
+        raise RuntimeError(f"{path} defines no @check functions")
+    return checks
+
+
+def official_seed() -> int:
+    """Hidden cases: a secret seed from GRADSCHOOL_OFFICIAL_SEED, else a fresh random one per run."""
+    value = os.environ.get("GRADSCHOOL_OFFICIAL_SEED")
+    return int(value) if value else secrets.randbits(31)
+
+
+def _probe_source(exercise: Exercise) -> str | None:
+    path = exercise.probe_path
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _order_hints(exercise: Exercise, diagnoses: set[str]) -> list[str]:
+    first = [h.text for h in exercise.hints if diagnoses.intersection(h.on)]
+    rest = [h.text for h in exercise.hints if h.text not in first]
+    return first + rest
+
+
+def _learner_error_result(spec: CheckSpec, exercise: Exercise, error: LearnerError) -> CheckResult:
+    if error.not_implemented:
+        message = f"{NOT_IMPLEMENTED}: {error.message or 'a function still raises NotImplementedError'}"
+        return CheckResult(spec.name, False, message, 0.0, spec.points, spec.target, "not_implemented")
+    message = f"your code raised {error.type}: {error.message}"
+    return CheckResult(spec.name, False, message, 0.0, spec.points, spec.target, "exception", error.traceback)
+
+
+def grade_exercise(workspace: Workspace, exercise: Exercise, *, official: bool = False, record: bool = True,
+                   seed: int | None = None, time_limit: float | None = None,
+                   grad_stats: GradStats | None = None) -> ExerciseResult:
+    """Grade one exercise of a workspace; never raises for anything learner code does."""
+    started = time.perf_counter()
+    result = _grade(workspace, exercise, official=official, seed=seed, time_limit=time_limit,
+                    grad_stats=grad_stats)
+    result.duration_s = round(time.perf_counter() - started, 3)
+    if record and not official:
+        workspace.progress.record(result)
+    return result
+
+
+def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: int | None,
+           time_limit: float | None, grad_stats: GradStats | None) -> ExerciseResult:
+    path = workspace.file_for(exercise)
+    base = ExerciseResult(exercise.id, exercise.title, 0.0, exercise.points, False)
+    if not path.is_file():
+        base.status = "missing"
+        base.error = (f"{exercise.file} is missing from the workspace {workspace.root}. "
+                      f"Restore the starter with `gradschool reset {exercise.id}`.")
+        base.hints = [h.text for h in exercise.hints]
+        return base
+    seed_base = seed if seed is not None else (official_seed() if official else 0)
+    stats = grad_stats if grad_stats is not None else GradStats()
+    source = path.read_text(encoding="utf-8", errors="replace")
+    proc = None
+    if exercise.kind == "code":  # start the learner's process first: it boots while we load the checks
+        proc = LearnerProcess(workspace.root, time_limit=time_limit or exercise.time_limit,
+                              memory_mb=exercise.memory_mb)
+    try:
+        specs = load_checks(exercise.checks_path)
+        answers, answers_error = _read_answers(path) if exercise.kind == "quiz" else (None, None)
+        checks: list[CheckResult] = []
+        breach: SandboxBreach | None = None
+        import_error: LearnerError | None = None
+        if proc is not None:
+            try:
+                proc.setup(workspace.root / exercise.import_root, exercise.module, _probe_source(exercise))
+            except SandboxBreach as exc:
+                breach = exc
+            except LearnerError as exc:
+                import_error = exc
+        for spec in specs:
+            if breach is not None:
+                checks.append(CheckResult(spec.name, False, "not run: the learner process had ended",
+                                          0.0, spec.points, spec.target))
+                continue
+            if import_error is not None:
+                checks.append(CheckResult(
+                    spec.name, False, f"your file could not be imported: {import_error.type}: "
+                                      f"{import_error.message}", 0.0, spec.points, spec.target, "import",
+                    import_error.traceback))
+                continue
+            if answers_error is not None:
+                checks.append(CheckResult(spec.name, False, answers_error, 0.0, spec.points, spec.target,
+                                          "syntax"))
+                continue
+            ctx = CheckContext(exercise.id, spec.name, spec.target, official,
+                               stable_seed(exercise.id, spec.name, seed_base), proc, answers, source, stats)
+            if proc is not None:
+                proc.current_step = f"running the check '{spec.name}'"
+            try:
+                spec.fn(ctx)
+            except CheckFailed as failed:
+                checks.append(CheckResult(spec.name, False, failed.message, 0.0, spec.points, spec.target,
+                                          failed.diagnosis, failed.details))
+            except LearnerError as error:
+                checks.append(_learner_error_result(spec, exercise, error))
+            except SandboxBreach as exc:
+                breach = exc
+                checks.append(CheckResult(spec.name, False, exc.message, 0.0, spec.points, spec.target,
+                                          exc.kind))
+            else:
+                checks.append(CheckResult(spec.name, True, "passed", spec.points, spec.points, spec.target))
+    finally:
+        if proc is not None:
+            base.output = proc.printed[-20_000:]
+            proc.close()
+    return _summarize(exercise, base, checks, breach)
+
+
+def _summarize(exercise: Exercise, base: ExerciseResult, checks: list[CheckResult],
+               breach: SandboxBreach | None) -> ExerciseResult:
+    base.checks = checks
+    total = sum(c.max_points for c in checks) or 1.0
+    if breach is not None:
+        for c in checks:  # a broken learner process scores 0 on the whole exercise
+            c.passed, c.points = False, 0.0
+        base.error = breach.message
+        base.status = "timeout" if breach.kind == "timeout" else "crashed"
+        base.score = 0.0
+    else:
+        earned = sum(c.points for c in checks if c.passed)
+        base.score = round(exercise.points * earned / total, 4)
+        if checks and all(c.diagnosis == "not_implemented" for c in checks if not c.passed) and not any(
+            c.passed for c in checks
+        ):
+            base.status = "not_implemented"
+    base.passed = breach is None and all(c.passed for c in checks)
+    diagnoses = {c.diagnosis for c in checks if not c.passed and c.diagnosis}
+    base.hints = _order_hints(exercise, diagnoses)
+    return base
+
+
+def _read_answers(path: Path) -> tuple[dict | None, str | None]:
+    """A quiz's answers file is TOML, parsed (never executed)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return None, (f"{path.name} is not valid TOML ({exc}). Each answer looks like `q1 = 42` or "
+                      f"`q2 = \"b\"`.")
+
+
+def grade_workspace(workspace: Workspace, exercises: list[Exercise], *, official: bool = False,
+                    record: bool = True, on_result=None) -> GradeReport:
+    started = time.perf_counter()
+    results = []
+    for exercise in exercises:
+        result = grade_exercise(workspace, exercise, official=official, record=record)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return GradeReport(results, str(workspace.root), official, time.perf_counter() - started)

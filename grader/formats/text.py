@@ -1,0 +1,57 @@
+"""The human report: a rich table per run, and for each failing exercise what went wrong."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader.results import ExerciseResult, GradeReport
+
+
+def _mark(passed: bool) -> Text:
+    return Text("✓", style="bold green") if passed else Text("✗", style="bold red")
+
+
+def exercise_panel(result: ExerciseResult, *, show_hint: bool = True) -> Panel:
+    parts: list = []
+    if result.error:
+        parts.append(Text(result.error, style="bold red"))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("")
+    table.add_column("check")
+    table.add_column("target", style="dim")
+    table.add_column("points", justify="right")
+    for check in result.checks:
+        table.add_row(_mark(check.passed), check.name, check.target, f"{check.points:g}/{check.max_points:g}")
+    parts.append(table)
+    failing = [c for c in result.checks if not c.passed]
+    if failing and not result.error:
+        for number, check in enumerate(failing):
+            parts.append(Text(f"\n✗ {check.name}:", style="bold"))
+            parts.append(Text(check.message))
+            if check.details and number == 0:  # the full excerpt for the first failure only
+                parts.append(Text(check.details, style="dim"))
+    if show_hint and result.hints and not result.passed:
+        parts.append(Text(f"\nHint: {result.hints[0]}", style="yellow"))
+    title = f"{result.id} — {result.title}  [{result.score:g}/{result.max_score:g}]"
+    return Panel(Group(*parts), title=title, title_align="left",
+                 border_style="green" if result.passed else "red")
+
+
+def print_report(report: GradeReport, console: Console | None = None, *, verbose: bool = False) -> None:
+    console = console or Console()
+    for result in report.exercises:
+        if verbose or not result.passed:
+            console.print(exercise_panel(result))
+    summary = Table(title="gradschool", show_lines=False)
+    summary.add_column("")
+    summary.add_column("exercise")
+    summary.add_column("score", justify="right")
+    summary.add_column("status")
+    for result in report.exercises:
+        summary.add_row(_mark(result.passed), result.id, f"{result.score:g}/{result.max_score:g}",
+                        result.status if not result.passed else "passed")
+    summary.add_row("", Text("total", style="bold"), Text(f"{report.score:g}/{report.max_score:g}", style="bold"), "")
+    console.print(summary)

@@ -1,0 +1,125 @@
+"""A learner's progress, kept in a real SQLite file inside the workspace.
+
+Every graded attempt is appended (never overwritten), so history survives crashes and
+concurrent writers (the TUI and a `gradschool grade` in another terminal).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.results import ExerciseResult
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    exercise_id TEXT NOT NULL,
+    graded_at REAL NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    passed INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts (exercise_id, graded_at);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hints_seen (exercise_id TEXT PRIMARY KEY, count INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class ExerciseProgress:
+    exercise_id: str
+    attempts: int
+    best_score: float
+    max_score: float
+    passed: bool  # passed at least once
+    last_status: str
+    last_graded_at: float | None
+
+
+class ProgressStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:  # commits on success, rolls back on error
+                yield db
+        finally:
+            db.close()
+
+    def record(self, result: ExerciseResult) -> None:
+        failed = [c.name for c in result.checks if not c.passed]
+        summary = result.error or ("; ".join(failed[:3]) if failed else "all checks passed")
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO attempts (exercise_id, graded_at, score, max_score, passed, status, summary)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (result.id, time.time(), result.score, result.max_score, int(result.passed), result.status,
+                 summary[:500]),
+            )
+
+    def get(self, exercise_id: str) -> ExerciseProgress:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT COUNT(*), MAX(score), MAX(max_score), MAX(passed), MAX(graded_at) FROM attempts"
+                " WHERE exercise_id = ?",
+                (exercise_id,),
+            ).fetchone()
+            last = db.execute(
+                "SELECT status FROM attempts WHERE exercise_id = ? ORDER BY id DESC LIMIT 1", (exercise_id,)
+            ).fetchone()
+        count, best, max_score, passed, last_at = row
+        return ExerciseProgress(
+            exercise_id=exercise_id,
+            attempts=count or 0,
+            best_score=best or 0.0,
+            max_score=max_score or 0.0,
+            passed=bool(passed),
+            last_status=last[0] if last else "not_started",
+            last_graded_at=last_at,
+        )
+
+    def all(self) -> dict[str, ExerciseProgress]:
+        with self._connect() as db:
+            ids = [r[0] for r in db.execute("SELECT DISTINCT exercise_id FROM attempts")]
+        return {i: self.get(i) for i in ids}
+
+    def history(self, exercise_id: str, limit: int = 20) -> list[tuple[float, float, float, bool]]:
+        """(graded_at, score, max_score, passed) of the latest attempts, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT graded_at, score, max_score, passed FROM attempts WHERE exercise_id = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (exercise_id, limit),
+            ).fetchall()
+        return [(t, s, m, bool(p)) for t, s, m, p in reversed(rows)]
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    def hints_seen(self, exercise_id: str) -> int:
+        with self._connect() as db:
+            row = db.execute("SELECT count FROM hints_seen WHERE exercise_id = ?", (exercise_id,)).fetchone()
+        return row[0] if row else 0
+
+    def set_hints_seen(self, exercise_id: str, count: int) -> None:
+        with self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO hints_seen (exercise_id, count) VALUES (?, ?)", (exercise_id, count))

@@ -1,0 +1,67 @@
+"""Plain result records: what a grading run found, independent of how it is shown."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class CheckResult:
+    name: str
+    passed: bool
+    message: str
+    points: float
+    max_points: float
+    target: str = "numpy"
+    diagnosis: str | None = None  # a code such as "sign", "batch_factor", "transpose"
+    details: str = ""  # excerpt of expected vs. got, worst error and where
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    title: str
+    score: float
+    max_score: float
+    passed: bool
+    checks: list[CheckResult] = field(default_factory=list)
+    error: str | None = None  # set when the learner process broke (crash, timeout, ...): score is 0
+    status: str = "graded"  # graded | not_started | crashed | timeout | missing | not_implemented
+    hints: list[str] = field(default_factory=list)  # hints fitting the diagnosed mistake first
+    duration_s: float = 0.0
+    output: str = ""  # what the learner's code printed (capped)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class GradeReport:
+    exercises: list[ExerciseResult]
+    workspace: str = ""
+    official: bool = False
+    duration_s: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.max_score for e in self.exercises), 4)
+
+    @property
+    def passed(self) -> bool:
+        return all(e.passed for e in self.exercises)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": "gradschool.report/1",
+            "workspace": self.workspace,
+            "official": self.official,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "duration_s": round(self.duration_s, 3),
+            "exercises": [e.to_dict() for e in self.exercises],
+        }

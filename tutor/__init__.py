@@ -1,0 +1,1 @@
+"""gradschool's learner-facing side: the command line and the Textual tutor."""

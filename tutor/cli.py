@@ -1,0 +1,218 @@
+"""The `gradschool` command line. With no command it opens the tutor."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from grader.catalog import CatalogError, default_catalog
+from grader.formats import FORMATS
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+err = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradschool",
+        description="A terminal tutor and autograder for deep learning from scratch. "
+                    "Run with no command to open the tutor.",
+    )
+    parser.add_argument("--workspace", type=Path, metavar="DIR",
+                        help="workspace folder (default: the current folder if it is one, else your default)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--workspace", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                       help="workspace folder (default: the current folder if it is one, else your default)")
+        return p
+
+    add("tutor", "open the tutor (the default)")
+    p = add("init", "create a workspace with your own copies of the starter files")
+    p.add_argument("dir", nargs="?", type=Path, help="folder to create (default: your default workspace)")
+    p.add_argument("--solutions", action="store_true", help="fill it with the reference solutions (instructors)")
+
+    p = add("list", "list the exercises")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("grade", "grade exercises in a workspace")
+    p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--official", action="store_true", help="grade on hidden cases (other seeds and shapes)")
+    p.add_argument("--verbose", "-v", action="store_true", help="text format: show passing exercises too")
+
+    p = add("grade-batch", "grade a folder of learner workspaces (one subfolder each)")
+    p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the CSV and the reports")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="parallel graders (default: CPU count)")
+    p.add_argument("--official", action="store_true", help="grade on hidden cases")
+    p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
+
+    p = add("check-solutions", "check that every solution passes and every starter fails")
+    p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="parallel graders (default: CPU count)")
+
+    p = add("reset", "put an exercise's starter file back (your version is backed up first)")
+    p.add_argument("id", metavar="ID")
+
+    p = add("hint", "show an exercise's hints")
+    p.add_argument("id", metavar="ID")
+    return parser
+
+
+def _workspace(args: argparse.Namespace, *, create_default: bool = False):
+    from grader.workspace import Workspace
+
+    return Workspace.locate(getattr(args, "workspace", None), create_default=create_default)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from grader.paths import default_workspace_dir
+    from grader.workspace import Workspace
+
+    target = args.dir or getattr(args, "workspace", None) or default_workspace_dir()
+    ws = Workspace.init(target, solutions=args.solutions)
+    kind = "reference solutions" if args.solutions else "starter files"
+    print(f"Workspace ready at {ws.root} with {len(ws.catalog)} exercises ({kind}).")
+    print(f"Next: cd {ws.root} && gradschool        (or: gradschool grade)")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalog = default_catalog()
+    rows = [
+        {"id": e.id, "title": e.title, "chapter": e.chapter, "section": e.section, "kind": e.kind,
+         "targets": list(e.targets), "points": e.points, "file": e.file}
+        for e in catalog
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title=f"gradschool: {len(rows)} exercises")
+    for column in ("id", "title", "§", "kind", "targets", "points", "file"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["id"], r["title"], r["section"], r["kind"], ",".join(r["targets"]), f"{r['points']:g}",
+                      r["file"])
+    Console().print(table)
+    return EXIT_OK
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.engine import grade_workspace
+    from grader.formats import to_gradescope, to_json, to_junit
+    from grader.formats.text import print_report
+
+    ws = _workspace(args)
+    exercises = _select(ws.catalog, args.ids)
+    if args.format == "text" and args.out is None:
+        console = Console()
+        with console.status("grading…"):
+            report = grade_workspace(ws, exercises, official=args.official)
+        print_report(report, console, verbose=args.verbose or len(exercises) == 1)
+    else:
+        report = grade_workspace(ws, exercises, official=args.official)
+        if args.format == "text":
+            with args.out.open("w", encoding="utf-8") as handle:
+                print_report(report, Console(file=handle, width=110), verbose=True)
+        else:
+            render = {"json": to_json, "junit": to_junit, "gradescope": to_gradescope}[args.format]
+            _write(render(report), args.out)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _select(catalog, ids: list[str]):
+    try:
+        return catalog.select(ids)
+    except KeyError as exc:
+        raise UsageError(f"unknown exercise id(s): {exc.args[0]}. See `gradschool list`.") from None
+
+
+def cmd_grade_batch(args: argparse.Namespace) -> int:
+    from grader.batch import grade_batch
+
+    exercises = _select(default_catalog(), args.ids)
+    if not args.submissions.is_dir():
+        raise UsageError(f"{args.submissions} is not a folder of submissions (one subfolder per learner).")
+    summary = grade_batch(args.submissions, args.out, exercises, jobs=args.jobs, official=args.official)
+    return EXIT_OK if summary.all_passed else EXIT_FAILED
+
+
+def cmd_check_solutions(args: argparse.Namespace) -> int:
+    from grader.selfcheck import check_solutions
+
+    exercises = _select(default_catalog(), args.ids)
+    return EXIT_OK if check_solutions(exercises, jobs=args.jobs) else EXIT_FAILED
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    exercise = _select(ws.catalog, [args.id])[0]
+    saved = ws.reset(exercise)
+    print(f"Restored the starter of {exercise.id} at {ws.file_for(exercise)}.")
+    if saved:
+        print(f"Your previous version is saved at {saved}.")
+    return EXIT_OK
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    exercise = _select(default_catalog(), [args.id])[0]
+    for number, hint in enumerate(exercise.hints, 1):
+        print(f"{number}. {hint.text}")
+    return EXIT_OK
+
+
+def cmd_tutor(args: argparse.Namespace) -> int:
+    ws = _workspace(args, create_default=True)
+    from tutor.app import GradschoolApp
+
+    GradschoolApp(ws).run()
+    return EXIT_OK
+
+
+class UsageError(Exception):
+    pass
+
+
+COMMANDS = {
+    None: cmd_tutor, "tutor": cmd_tutor, "init": cmd_init, "list": cmd_list, "grade": cmd_grade,
+    "grade-batch": cmd_grade_batch, "check-solutions": cmd_check_solutions, "reset": cmd_reset, "hint": cmd_hint,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from grader.workspace import WorkspaceError
+
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, WorkspaceError, CatalogError) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return EXIT_ERROR
+    except Exception as exc:  # an internal error must still exit 2 with a readable message
+        err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}")
+        err.print("Please report this with the command you ran.")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

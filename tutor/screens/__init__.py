@@ -1,0 +1,1 @@
+"""The tutor's modal screens, one module each."""

@@ -1,0 +1,58 @@
+"""The exercise on screen: title, where the learner's file is, and the instructions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from grader.catalog import Exercise
+
+EMPTY_COURSE = """\
+# No exercises yet
+
+This course has no exercises in its catalog. If you installed gradschool from source,
+check that the `exercises/` folder is present, then start the tutor again.
+"""
+
+
+class ExerciseHeader(Static):
+    """Title, chapter/section, targets and points, and the learner's file path."""
+
+    def show(self, exercise: Exercise, file_label: str, *, exists: bool = True) -> None:
+        kind = "quiz" if exercise.kind == "quiz" else " · ".join(exercise.targets)
+        text = Text.assemble(
+            (exercise.title, "bold"),
+            (f"   {exercise.id}", "dim"),
+            "\n",
+            (f"Chapter {exercise.chapter} ({exercise.chapter_title()}) · §{exercise.section} · {kind} · "
+             f"{exercise.points:g} points", "dim"),
+            "\n",
+            ("Your file: ", "bold"),
+            (file_label, "bold underline" if exists else "bold red"),
+            ("  (missing: press x to restore the starter)" if not exists else "  e: open in $EDITOR", "dim"),
+        )
+        self.update(text)
+
+
+class ExerciseView(Vertical):
+    """Header plus the instructions rendered as Markdown (LaTeX stays as written in the notes)."""
+
+    def compose(self) -> ComposeResult:
+        yield ExerciseHeader(id="exercise-header")
+        with VerticalScroll(id="instructions-scroll"):
+            yield Markdown(id="instructions")
+
+    def show(self, exercise: Exercise, file_label: str, *, exists: bool = True) -> None:
+        self.query_one(ExerciseHeader).show(exercise, file_label, exists=exists)
+        try:
+            text = exercise.instructions()
+        except OSError as exc:
+            text = f"*The instructions for this exercise could not be read:* `{exc}`"
+        self.query_one("#instructions", Markdown).update(text)
+        self.query_one("#instructions-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def show_empty(self) -> None:
+        self.query_one(ExerciseHeader).update(Text("gradschool", style="bold"))
+        self.query_one("#instructions", Markdown).update(EMPTY_COURSE)

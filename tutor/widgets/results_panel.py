@@ -1,0 +1,206 @@
+"""What the last check found: a status line, a crash banner, the checks table, failure details, output."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Collapsible, DataTable, Label, Sparkline, Static
+
+from grader.catalog import Exercise
+from grader.progress import ExerciseProgress
+from grader.results import CheckResult, ExerciseResult
+
+MESSAGE_WIDTH = 38
+
+
+def _pts(value: float) -> str:
+    return f"{value:g}"
+
+
+def _first_line(text: str, width: int = MESSAGE_WIDTH) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def error_advice(result: ExerciseResult, exercise: Exercise, file_label: str) -> tuple[str, str]:
+    """A headline saying what happened to the learner's process, and what to do about it."""
+    status = result.status
+    if status == "timeout":
+        return (
+            f"Your code ran past the time limit ({exercise.time_limit:g} s) and was stopped.",
+            "Look for a loop that never ends or a very slow pure-Python loop. Numba compiles on the first "
+            "call, which counts too: keep test sizes small. Save again to re-check.",
+        )
+    if status == "missing":
+        return (
+            f"Your file {file_label} is missing.",
+            "Press x to put the starter back (anything there is backed up first).",
+        )
+    if status == "not_implemented":
+        return (
+            "Not implemented yet: your code still raises NotImplementedError.",
+            f"Fill in the TODOs in {file_label} and save; press h for a hint.",
+        )
+    return (
+        "Your code crashed before the checks could finish.",
+        "Read the error below (the last lines of a traceback point at your file), fix it and save.",
+    )
+
+
+class ResultsPanel(Vertical):
+    """Shows one ExerciseResult; learner-written text is never parsed as markup."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="result-status")
+        yield Static(id="error-banner", classes="hidden")
+        yield DataTable(id="checks", show_cursor=False, zebra_stripes=False, classes="hidden")
+        yield Static(id="failure", classes="hidden")
+        with Collapsible(id="output", title="Printed output", collapsed=True, classes="hidden"):
+            yield Static(id="output-text")
+        with Horizontal(id="history", classes="hidden"):
+            yield Label(id="history-label")
+            yield Sparkline([], id="history-spark")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#checks", DataTable)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Check", key="name")
+        table.add_column("Target", key="target")
+        table.add_column("Points", key="points")
+        table.add_column("Message", key="message", width=MESSAGE_WIDTH)
+
+    # -- states --------------------------------------------------------------------------------
+
+    def show_idle(self, progress: ExerciseProgress | None, *, watching: bool) -> None:
+        """No result in this session yet: say what the last recorded attempt was and how to check."""
+        how = "Press c to check" + (", or just save your file: watch mode re-checks on every save." if watching
+                                   else " (watch mode is off: w turns it on).")
+        if progress is None or not progress.attempts:
+            text = Text.assemble(("Not checked yet. ", "bold"), how)
+        else:
+            state = ("passed", "green") if progress.passed else ("not passing yet", "red")
+            text = Text.assemble(
+                ("Last time: ", "bold"),
+                (state[0], f"bold {state[1]}"),
+                f", best {_pts(progress.best_score)}/{_pts(progress.max_score)} points over "
+                f"{progress.attempts} attempt{'s' if progress.attempts != 1 else ''}. ",
+                how,
+            )
+        self._status(text)
+        self._clear_result()
+
+    def show_checking(self, file_label: str, reason: str) -> None:
+        """Keep the previous result on screen, dimmed, while a check runs."""
+        why = "saved; " if reason == "saved" else ""
+        self._status(Text.assemble(("⟳ Checking ", "bold yellow"), file_label, (f" … ({why}the UI stays usable)", "dim")))
+        self.add_class("stale")
+
+    def show_internal_error(self, message: str) -> None:
+        self.remove_class("stale")
+        self._clear_result()
+        self._status(Text("The grader itself failed: this is a bug in gradschool, not in your code.", "bold red"))
+        banner = self.query_one("#error-banner", Static)
+        banner.update(Text(message.rstrip()))
+        banner.remove_class("hidden")
+
+    def show_result(self, result: ExerciseResult, exercise: Exercise, file_label: str,
+                    history: list[tuple[float, float, float, bool]]) -> None:
+        self.remove_class("stale")
+        self._status(self._headline(result))
+        banner = self.query_one("#error-banner", Static)
+        if result.error:
+            headline, advice = error_advice(result, exercise, file_label)
+            banner.update(Text.assemble((headline, "bold"), "\n", advice, "\n\n", (result.error.rstrip(), "")))
+            banner.set_class(result.status == "not_implemented", "soft")
+            banner.remove_class("hidden")
+        else:
+            banner.add_class("hidden")
+        self._fill_table(result.checks)
+        self._fill_failure(result.checks)
+        self._fill_output(result.output)
+        self._fill_history(history)
+
+    # -- pieces --------------------------------------------------------------------------------
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#result-status", Static).update(text)
+
+    def _clear_result(self) -> None:
+        self.remove_class("stale")
+        for selector in ("#error-banner", "#checks", "#failure", "#output", "#history"):
+            self.query_one(selector).add_class("hidden")
+
+    @staticmethod
+    def _headline(result: ExerciseResult) -> Text:
+        score = f"{_pts(result.score)}/{_pts(result.max_score)} points"
+        took = f" · checked in {result.duration_s:.1f} s" if result.duration_s else ""
+        if result.passed:
+            return Text.assemble(("✓ Passed", "bold green"), f" — {score}{took}. ", ("n: next exercise", "dim"))
+        failing = sum(1 for c in result.checks if not c.passed)
+        if result.error:
+            what = {"timeout": "timed out", "missing": "file missing",
+                    "not_implemented": "not implemented yet"}.get(result.status, "crashed")
+            return Text.assemble(("✗ ", "bold red"), (what, "bold red"), f" — {score}{took}")
+        return Text.assemble(
+            ("✗ Not yet", "bold red"),
+            f" — {score}, {failing} of {len(result.checks)} check{'s' if len(result.checks) != 1 else ''} "
+            f"failing{took}. ",
+            ("h: hint", "dim"),
+        )
+
+    def _fill_table(self, checks: list[CheckResult]) -> None:
+        table = self.query_one("#checks", DataTable)
+        table.clear()
+        for index, check in enumerate(checks):
+            table.add_row(
+                Text("✓", "bold green") if check.passed else Text("✗", "bold red"),
+                Text(check.name),
+                Text(check.target, "dim"),
+                Text(f"{_pts(check.points)}/{_pts(check.max_points)}", justify="right"),
+                Text(_first_line(check.message), "" if check.passed else "red"),
+                key=f"{index}",
+            )
+        table.set_class(not checks, "hidden")
+
+    def _fill_failure(self, checks: list[CheckResult]) -> None:
+        failing = [c for c in checks if not c.passed]
+        widget = self.query_one("#failure", Static)
+        if not failing:
+            widget.add_class("hidden")
+            return
+        text = Text()
+        for number, check in enumerate(failing):
+            if number:
+                text.append("\n\n")
+            text.append(f"✗ {check.name}", "bold red")
+            text.append(f"  ({check.target}, {_pts(check.points)}/{_pts(check.max_points)} points)\n", "dim")
+            text.append(check.message.rstrip())
+            if check.details.strip():
+                text.append("\n")
+                text.append(check.details.rstrip(), "italic")
+        widget.update(text)
+        widget.remove_class("hidden")
+
+    def _fill_output(self, output: str) -> None:
+        collapsible = self.query_one("#output", Collapsible)
+        if not output.strip():
+            collapsible.add_class("hidden")
+            return
+        lines = output.rstrip().count("\n") + 1
+        collapsible.title = f"Printed output ({lines} line{'s' if lines != 1 else ''})"
+        self.query_one("#output-text", Static).update(Text(output.rstrip()))
+        collapsible.remove_class("hidden")
+
+    def _fill_history(self, history: list[tuple[float, float, float, bool]]) -> None:
+        box = self.query_one("#history", Horizontal)
+        if len(history) < 2:
+            box.add_class("hidden")
+            return
+        fractions = [score / max_score if max_score else 0.0 for _, score, max_score, _ in history]
+        self.query_one("#history-spark", Sparkline).data = fractions
+        passes = sum(1 for *_, passed in history if passed)
+        self.query_one("#history-label", Label).update(
+            f"Score, last {len(history)} attempts ({passes} passed): "
+        )
+        box.remove_class("hidden")
