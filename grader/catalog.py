@@ -46,6 +46,7 @@ class Exercise:
     dir: Path
     order: int
     summary: str = ""
+    probes: tuple[str, ...] = ()  # files run in the learner's process, relative to the folder
     depends_on: tuple[str, ...] = field(default=())
 
     @property
@@ -73,8 +74,12 @@ class Exercise:
         return self.dir / "checks.py"
 
     @property
-    def probe_path(self) -> Path:
-        return self.dir / "probe.py"
+    def probe_paths(self) -> list[Path]:
+        """probe files (exercise.toml `probes`, else probe.py if present), shared ones first."""
+        if self.probes:
+            return [(self.dir / p).resolve() for p in self.probes]
+        local = self.dir / "probe.py"
+        return [local] if local.is_file() else []
 
     @property
     def support_dir(self) -> Path:
@@ -146,9 +151,11 @@ def load_exercise(folder: Path, order: int) -> Exercise:
         dir=folder,
         order=order,
         summary=str(data.get("summary", "")),
+        probes=tuple(data.get("probes", ())),
         depends_on=tuple(data.get("depends_on", ())),
     )
-    for needed in (exercise.starter_path, exercise.instructions_path, exercise.checks_path):
+    for needed in (exercise.starter_path, exercise.instructions_path, exercise.checks_path,
+                   *exercise.probe_paths):
         if not needed.is_file():
             raise CatalogError(f"{folder}: missing {needed.name}")
     return exercise

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+import sys
 import time
 import tomllib
 from functools import cache
@@ -43,8 +44,9 @@ def official_seed() -> int:
 
 
 def _probe_source(exercise: Exercise) -> str | None:
-    path = exercise.probe_path
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The exercise's probe files, joined: they run in the learner's process as one module."""
+    sources = [path.read_text(encoding="utf-8") for path in exercise.probe_paths]
+    return "\n\n".join(sources) if sources else None
 
 
 def _order_hints(exercise: Exercise, diagnoses: set[str]) -> list[str]:
@@ -84,6 +86,11 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                       f"Restore the starter with `gradschool reset {exercise.id}`.")
         base.hints = [h.text for h in exercise.hints]
         return base
+    if not path.resolve().is_relative_to(workspace.root):
+        base.status = "missing"
+        base.error = (f"{exercise.file} is a link to a file outside the workspace; grading reads only the "
+                      f"learner's own files. Replace the link with the file itself.")
+        return base
     seed_base = seed if seed is not None else (official_seed() if official else 0)
     stats = grad_stats if grad_stats is not None else GradStats()
     source = path.read_text(encoding="utf-8", errors="replace")
@@ -93,6 +100,8 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                               memory_mb=exercise.memory_mb)
     try:
         specs = load_checks(exercise.checks_path)
+        if proc is not None and "grader.reference" in sys.modules:
+            sys.modules["grader.reference"].warm_up()
         answers, answers_error = _read_answers(path) if exercise.kind == "quiz" else (None, None)
         checks: list[CheckResult] = []
         breach: SandboxBreach | None = None

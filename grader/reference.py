@@ -276,3 +276,9 @@ def fanout_paths(x: float) -> tuple[float, float]:
     """The two terms whose SUM is fanout's dL_dy: (dL/du·du/dy, dL/dv·dv/dy) = (2y·v, u·e^y)."""
     via_u, via_v = scalar_graphs.fanout_paths(float(x))
     return float(via_u), float(via_v)
+
+
+def warm_up() -> None:
+    """Load one cached kernel: Numba's first use initialises its CPU target (~0.2 s), which the
+    engine overlaps with the start of the learner's process."""
+    sigmoid(np.zeros(1))

@@ -7,6 +7,7 @@ SandboxBreach with a message for the learner; an exception in learner code becom
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -109,7 +110,8 @@ class LearnerProcess:
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
         argv = [sys.executable, "-I", str(WORKER_DIR / "child.py"), str(req_r), str(rep_w),
-                str(self.memory_mb), str(self.workspace_root), str(PACKAGE_ROOT)]
+                str(self.memory_mb), str(self.workspace_root), str(PACKAGE_ROOT),
+                str(int(self.time_limit * 2) + 10)]  # CPU seconds: also ends forks that escaped the group
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
@@ -129,10 +131,8 @@ class LearnerProcess:
         if self._proc is not None and self._proc.poll() is None:
             self._kill()
         for fd in (self._req_w, self._rep_r, self._out_r):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._selector.close()
         shutil.rmtree(self._cwd, ignore_errors=True)
 
@@ -144,14 +144,10 @@ class LearnerProcess:
 
     def _kill(self) -> None:
         assert self._proc is not None
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._proc.pid, signal.SIGKILL)  # the whole group: forks die with it
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
 
     @property
     def printed(self) -> str:

@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 from grader.catalog import Catalog, Exercise, default_catalog
@@ -36,14 +37,17 @@ def is_workspace(path: Path) -> bool:
 
 
 class Workspace:
-    def __init__(self, root: Path, catalog: Catalog | None = None) -> None:
+    def __init__(self, root: Path, catalog: Catalog | None = None, *, require_marker: bool = True) -> None:
         self.root = root.resolve()
         self.catalog = catalog or default_catalog()
-        if not is_workspace(self.root):
+        if require_marker and not is_workspace(self.root):
             raise WorkspaceError(
                 f"{self.root} is not a gradschool workspace. Create one with `gradschool init {root}`."
             )
-        self.progress = ProgressStore(self.meta_dir / "progress.sqlite")
+
+    @cached_property
+    def progress(self) -> ProgressStore:
+        return ProgressStore(self.meta_dir / "progress.sqlite")
 
     @property
     def meta_dir(self) -> Path:

@@ -30,10 +30,11 @@ class _BlockGraderImports(importlib.abc.MetaPathFinder):
         return None
 
 
-def _limit_resources(memory_mb: int) -> None:
+def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
     limit = memory_mb * 1024 * 1024
-    # soft == hard, so learner code cannot raise them again
+    # soft == hard, so learner code cannot raise them again; forks inherit them
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # The CUDA simulator runs one OS thread per CUDA thread; small stacks keep them within the limit.
     threading.stack_size(2 * 1024 * 1024)
@@ -158,8 +159,8 @@ class Worker:
 
 def main() -> None:
     request_fd, reply_fd, memory_mb = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    workspace_root, project_root = sys.argv[4], sys.argv[5]
-    _limit_resources(memory_mb)
+    workspace_root, project_root, cpu_seconds = sys.argv[4], sys.argv[5], int(sys.argv[6])
+    _limit_resources(memory_mb, cpu_seconds)
     _hide_grader(project_root)
     worker = Worker(workspace_root)
     while True:

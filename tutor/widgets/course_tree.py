@@ -42,7 +42,7 @@ class CourseTree(Tree[str]):
     """Chapters as branches, exercises as leaves (node data: the exercise id)."""
 
     DEFAULT_CSS = """
-    CourseTree { scrollbar-size-vertical: 1; }
+    CourseTree { scrollbar-size-vertical: 1; overflow-x: hidden; }
     """
 
     def __init__(self, exercises: Iterable[Exercise], **kwargs) -> None:
@@ -57,7 +57,7 @@ class CourseTree(Tree[str]):
         self._current: str | None = None
 
     def on_mount(self) -> None:
-        self._build()
+        self._rebuild()
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class CourseTree(Tree[str]):
     def filter(self, query: str) -> int:
         """Show only exercises matching query (all when empty); returns how many match."""
         self._query = query.strip()
-        self._build()
+        self._rebuild()
         return len(self._leaves)
 
     def visible_ids(self) -> list[str]:
@@ -102,7 +102,7 @@ class CourseTree(Tree[str]):
             return self._exercises
         return [e for e in self._exercises if matches(e, self._query)]
 
-    def _build(self) -> None:
+    def _rebuild(self) -> None:
         self.clear()
         self._leaves.clear()
         self._chapters.clear()

@@ -31,7 +31,7 @@ class ExerciseHeader(Static):
             "\n",
             ("Your file: ", "bold"),
             (file_label, "bold underline" if exists else "bold red"),
-            ("  (missing: press x to restore the starter)" if not exists else "  e: open in $EDITOR", "dim"),
+            ("  missing: x restores the starter" if not exists else "  (e: edit)", "dim"),
         )
         self.update(text)
 

@@ -109,9 +109,13 @@ class ResultsPanel(Vertical):
         self.remove_class("stale")
         self._status(self._headline(result))
         banner = self.query_one("#error-banner", Static)
-        if result.error:
+        if result.error or result.status == "not_implemented":
             headline, advice = error_advice(result, exercise, file_label)
-            banner.update(Text.assemble((headline, "bold"), "\n", advice, "\n\n", (result.error.rstrip(), "")))
+            text = Text.assemble((headline, "bold"), "\n", advice)
+            if result.error:
+                text.append("\n\n")
+                text.append(result.error.rstrip())
+            banner.update(text)
             banner.set_class(result.status == "not_implemented", "soft")
             banner.remove_class("hidden")
         else:

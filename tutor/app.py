@@ -1,0 +1,539 @@
+"""The terminal tutor: the course on the left, the exercise and what the last check found on the right.
+
+Grading is blocking (it runs the learner's code in a child process), so it always runs in a thread
+worker; its result comes back to the UI as a GradeFinished message. Saves are noticed by an async
+watch worker (watchfiles, with an mtime-polling fallback) and coalesced: one check at a time, and one
+more after it when the file changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shlex
+import subprocess
+import traceback
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Input, Tree
+
+from grader.catalog import Exercise
+from grader.progress import ExerciseProgress
+from grader.results import ExerciseResult
+from grader.workspace import Workspace
+from tutor.screens.confirm_reset import ConfirmResetScreen
+from tutor.screens.help import HelpScreen
+from tutor.screens.solution import SolutionScreen
+from tutor.widgets.course_tree import CourseTree, matches
+from tutor.widgets.exercise_view import ExerciseView
+from tutor.widgets.hints_panel import HintsPanel
+from tutor.widgets.progress_summary import ProgressSummary
+from tutor.widgets.results_panel import ResultsPanel
+
+GradeFn = Callable[[Workspace, Exercise], ExerciseResult]
+
+
+def display_path(path: Path) -> str:
+    """An absolute path, with the home folder written as ~ (short, and still pastes into a shell)."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):
+        return str(path)
+
+
+def _default_grade_fn() -> GradeFn:
+    # Imported here, not at module level: the engine pulls in numpy/numba, the tutor should start fast.
+    from grader.engine import grade_exercise
+
+    return grade_exercise
+
+
+class GradeFinished(Message):
+    """A grade worker is done: result, or failure (a traceback) when the grader itself raised."""
+
+    def __init__(self, exercise_id: str, result: ExerciseResult | None, failure: str | None) -> None:
+        super().__init__()
+        self.exercise_id = exercise_id
+        self.result = result
+        self.failure = failure
+
+
+class ExerciseCommands(Provider):
+    """Command palette (ctrl+p): jump to any exercise by title, id or section."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, GradschoolApp)
+        matcher = self.matcher(query)
+        for exercise in app.exercises:
+            text = f"Go to {exercise.section} {exercise.title} ({exercise.id})"
+            score = matcher.match(text)
+            if score > 0 or matches(exercise, query):
+                yield Hit(max(score, 0.1), matcher.highlight(text), partial(app.open_exercise, exercise.id))
+
+    async def discover(self) -> Hits:
+        app = self.app
+        assert isinstance(app, GradschoolApp)
+        for exercise in app.exercises:
+            yield DiscoveryHit(f"Go to {exercise.section} {exercise.title}", partial(app.open_exercise, exercise.id))
+
+
+class GradschoolApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "gradschool"
+    COMMANDS = App.COMMANDS | {ExerciseCommands}
+
+    BINDINGS = [
+        Binding("c", "check", "Check"),
+        Binding("ctrl+r", "check", "Check", show=False),
+        Binding("h", "hint", "Hint"),
+        Binding("e", "edit", "Edit"),
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
+        Binding("s", "solution", "Solution"),
+        Binding("x", "reset", "Reset"),
+        Binding("w", "toggle_watch", "Watch"),
+        Binding("slash", "search", "Search"),
+        Binding("escape", "leave_search", "Back", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    # What the help screen lists, in this order.
+    KEY_HELP = [
+        ("c / ctrl+r", "check your file now"),
+        ("w", "watch mode on/off (on: every save is checked)"),
+        ("h", "reveal the next hint"),
+        ("e", "open your file in $VISUAL / $EDITOR"),
+        ("n / p", "next / previous exercise"),
+        ("s", "reference solution (after you passed)"),
+        ("x", "reset the exercise to its starter (your file is backed up)"),
+        ("/", "search exercises; Esc goes back to the list"),
+        ("ctrl+p", "command palette: jump to any exercise"),
+        ("? / F1", "this help"),
+        ("q", "quit (progress is saved as you go)"),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        grade_fn: GradeFn | None = None,
+        watch: bool | str = True,
+        debounce: float = 0.3,
+        poll_interval: float = 1.0,
+    ) -> None:
+        """watch: True (watchfiles, polling if it fails), "poll" (mtime polling only, for network
+        drives or WSL mounts), or False (check only on c)."""
+        super().__init__()
+        self.workspace = workspace
+        self.exercises: list[Exercise] = list(workspace.catalog)
+        self.watching = bool(watch)
+        self.watch_backend: str | None = None  # "watchfiles" or "polling" once a watcher runs
+        self._grade_fn = grade_fn
+        self._force_poll = watch == "poll"
+        self._debounce = debounce
+        self._poll_interval = poll_interval
+        self.exercise: Exercise | None = None
+        self._results: dict[str, ExerciseResult] = {}  # this session's latest result per exercise
+        self._progress: dict[str, ExerciseProgress] = {}
+        self._grading: str | None = None  # id of the exercise a grade worker is running for
+        self._pending: tuple[str, str] | None = None  # (exercise id, reason) to check once it is done
+        self._watch_stop: asyncio.Event | None = None
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ProgressSummary(id="summary")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="/ search exercises", id="search")
+                yield CourseTree(self.exercises, id="course")
+            with Vertical(id="main"):
+                yield ExerciseView(id="exercise")
+                with VerticalScroll(id="report"):
+                    yield ResultsPanel(id="results")
+                    yield HintsPanel(id="hints")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._reload_progress()
+        self.query_one(CourseTree).focus()
+        start = self._starting_exercise()
+        if start is None:
+            self.query_one(ExerciseView).show_empty()
+            self.query_one(ResultsPanel).display = False
+            self.query_one(HintsPanel).display = False
+            return
+        self.open_exercise(start.id)
+
+    def on_unmount(self) -> None:
+        self._stop_watch()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def file_label(self, exercise: Exercise) -> str:
+        return display_path(self.workspace.file_for(exercise))
+
+    def _starting_exercise(self) -> Exercise | None:
+        """Continue where the learner left off: the current exercise, else the first not passed."""
+        if not self.exercises:
+            return None
+        current = self.workspace.current_exercise_id
+        for exercise in self.exercises:
+            if exercise.id == current:
+                return exercise
+        for exercise in self.exercises:
+            progress = self._progress.get(exercise.id)
+            if progress is None or not progress.passed:
+                return exercise
+        return self.exercises[0]
+
+    def _reload_progress(self) -> None:
+        self._progress = self.workspace.progress.all()
+        self.query_one(CourseTree).set_progress(self._progress)
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        self.query_one(ProgressSummary).show(
+            self.exercises, self._progress, watching=self.watching, checking=self._grading is not None
+        )
+
+    def hint_order(self, exercise: Exercise) -> tuple[list[str], bool]:
+        """The hints in the order to reveal them, and whether a diagnosis decided that order."""
+        result = self._results.get(exercise.id)
+        if result is not None and result.hints:
+            diagnosed = any(c.diagnosis for c in result.checks if not c.passed)
+            return list(result.hints), diagnosed
+        return [hint.text for hint in exercise.hints], False
+
+    def _refresh_hints(self) -> None:
+        if self.exercise is None:
+            return
+        hints, diagnosed = self.hint_order(self.exercise)
+        seen = self.workspace.progress.hints_seen(self.exercise.id)
+        self.query_one(HintsPanel).show(hints, seen, diagnosed=diagnosed)
+
+    def _render_exercise(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            return
+        path = self.workspace.file_for(exercise)
+        label = self.file_label(exercise)
+        self.query_one(ExerciseView).show(exercise, label, exists=path.exists())
+        panel = self.query_one(ResultsPanel)
+        result = self._results.get(exercise.id)
+        if result is not None:
+            panel.show_result(result, exercise, label, self.workspace.progress.history(exercise.id))
+        else:
+            panel.show_idle(self._progress.get(exercise.id), watching=self.watching)
+        if self._grading == exercise.id:
+            panel.show_checking(label, "manual")
+        self._refresh_hints()
+
+    def open_exercise(self, exercise_id: str) -> None:
+        """Show an exercise, remember it as the current one, and watch its file."""
+        exercise = next((e for e in self.exercises if e.id == exercise_id), None)
+        if exercise is None:
+            return
+        changed = self.exercise is None or self.exercise.id != exercise.id
+        self.exercise = exercise
+        self.workspace.set_current(exercise.id)
+        self.query_one(CourseTree).set_current(exercise.id)
+        self._render_exercise()
+        if changed:
+            self.query_one("#report", VerticalScroll).scroll_home(animate=False)
+            self._restart_watch()
+
+    def _step(self, delta: int) -> None:
+        if self.exercise is None:
+            return
+        index = self.exercises.index(self.exercise) + delta
+        if not 0 <= index < len(self.exercises):
+            self.notify("This is the last exercise." if delta > 0 else "This is the first exercise.")
+            return
+        self.open_exercise(self.exercises[index].id)
+
+    # -- grading -------------------------------------------------------------------------------
+
+    def request_check(self, reason: str = "manual") -> None:
+        """Check the current exercise; while a check runs, queue one more (saves coalesce)."""
+        exercise = self.exercise
+        if exercise is None:
+            return
+        if self._grading is not None:
+            self._pending = (exercise.id, reason)
+            return
+        self._grading = exercise.id
+        self.query_one(ResultsPanel).show_checking(self.file_label(exercise), reason)
+        self._refresh_summary()
+        self._grade(exercise)
+
+    @work(thread=True, exclusive=True, group="grade", exit_on_error=False, description="grade")
+    def _grade(self, exercise: Exercise) -> None:
+        """Runs in a thread: the grade call blocks for as long as the learner's code runs."""
+        try:
+            grade = self._grade_fn or _default_grade_fn()
+            result = grade(self.workspace, exercise)
+        except Exception:
+            self.post_message(GradeFinished(exercise.id, None, traceback.format_exc()))
+        else:
+            self.post_message(GradeFinished(exercise.id, result, None))
+
+    @on(GradeFinished)
+    def _grade_finished(self, message: GradeFinished) -> None:
+        self._grading = None
+        exercise = next((e for e in self.exercises if e.id == message.exercise_id), None)
+        if message.result is not None:
+            self._results[message.exercise_id] = message.result
+        self._reload_progress()
+        current = self.exercise is not None and self.exercise.id == message.exercise_id
+        if current and message.failure is not None:
+            self.query_one(ResultsPanel).show_internal_error(message.failure)
+        elif current:
+            self._render_exercise()
+        if message.result is not None and message.result.passed and exercise is not None:
+            last = exercise is self.exercises[-1]
+            self.notify(
+                "That was the last exercise of the course. Well done!" if last
+                else "Press n for the next exercise (s shows the reference solution).",
+                title=f"✓ {exercise.title} passed",
+                timeout=8,
+            )
+        if self._pending is not None:
+            exercise_id, reason = self._pending
+            self._pending = None
+            if self.exercise is not None and self.exercise.id == exercise_id:
+                self.request_check(reason)
+
+    # -- watching ------------------------------------------------------------------------------
+
+    def _stop_watch(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()  # lets the watchfiles thread return at its next step
+            self._watch_stop = None
+        self.workers.cancel_group(self, "watch")
+
+    def _restart_watch(self) -> None:
+        self._stop_watch()
+        if self.watching and self.exercise is not None:
+            self._watch_stop = asyncio.Event()
+            self._watch(self.workspace.file_for(self.exercise), self._watch_stop)
+
+    def _file_saved(self, path: Path) -> None:
+        exercise = self.exercise
+        if exercise is not None and self.workspace.file_for(exercise) == path and path.exists():
+            self.request_check("saved")
+
+    @work(exclusive=True, group="watch", exit_on_error=False, description="watch")
+    async def _watch(self, path: Path, stop: asyncio.Event) -> None:
+        folder = path.parent
+        if not self._force_poll and folder.is_dir():
+            try:
+                from watchfiles import awatch
+
+                def only_this_file(_change: object, changed: str) -> bool:
+                    return Path(changed) == path
+
+                self.watch_backend = "watchfiles"
+                async for _changes in awatch(
+                    folder, watch_filter=only_this_file, debounce=max(1, int(self._debounce * 1000)), step=50,
+                    stop_event=stop, recursive=False, rust_timeout=1000, ignore_permission_denied=True,
+                ):
+                    if stop.is_set():
+                        return
+                    self._file_saved(path)
+                return
+            except Exception as exc:  # no inotify watches left, unsupported file system, ...
+                if stop.is_set():
+                    return
+                self.notify(
+                    f"Could not watch {display_path(folder)} ({exc}). Checking for saves every "
+                    f"{self._poll_interval:g} s instead.", severity="warning", timeout=8,
+                )
+        self.watch_backend = "polling"
+        await self._poll(path, stop)
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int, str] | None:
+        try:
+            stat = path.stat()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if stat.st_size < 4 << 20 else ""
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size, digest
+
+    async def _poll(self, path: Path, stop: asyncio.Event) -> None:
+        """The fallback for file systems without change events (network drives, some WSL mounts)."""
+        last = self._stamp(path)
+        while not stop.is_set():
+            await asyncio.sleep(self._poll_interval)
+            now = self._stamp(path)
+            if now != last:
+                last = now
+                if now is not None:
+                    self._file_saved(path)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_check(self) -> None:
+        if self.exercise is None:
+            self.notify("There is no exercise to check.", severity="warning")
+            return
+        self.request_check("manual")
+
+    def action_next(self) -> None:
+        self._step(+1)
+
+    def action_previous(self) -> None:
+        self._step(-1)
+
+    def action_hint(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            return
+        hints, _ = self.hint_order(exercise)
+        seen = self.workspace.progress.hints_seen(exercise.id)
+        if not hints:
+            self.notify("This exercise has no hints.")
+            return
+        if seen >= len(hints):
+            self.notify(f"All {len(hints)} hints are already shown below. The notes' section "
+                        f"{exercise.section} is the next place to look.")
+        else:
+            self.workspace.progress.set_hints_seen(exercise.id, seen + 1)
+        self._refresh_hints()
+        hints_panel = self.query_one(HintsPanel)
+        self.call_after_refresh(self.query_one("#report", VerticalScroll).scroll_to_widget, hints_panel)
+
+    def action_toggle_watch(self) -> None:
+        self.watching = not self.watching
+        self._restart_watch()
+        self._refresh_summary()
+        if self.exercise is not None and self.exercise.id not in self._results and self._grading is None:
+            self.query_one(ResultsPanel).show_idle(self._progress.get(self.exercise.id), watching=self.watching)
+        self.notify("Watch mode on: every save is checked." if self.watching
+                    else "Watch mode off: press c to check.")
+
+    def action_edit(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            return
+        path = self.workspace.file_for(exercise)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify(
+                f"Set $EDITOR (for example `export EDITOR=nano`, or `EDITOR='code --wait'`) and restart, "
+                f"or open {display_path(path)} in any editor: with watch mode on, each save is checked.",
+                title="No editor set", severity="warning", timeout=12,
+            )
+            return
+        try:
+            with self.suspend():
+                returncode = subprocess.call([*shlex.split(editor), str(path)])
+        except SuspendNotSupported:
+            self.notify(f"This terminal cannot hand over to {editor}; open {display_path(path)} yourself.",
+                        severity="warning", timeout=10)
+            return
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not start the editor {editor!r}: {exc}", severity="error", timeout=10)
+            return
+        if returncode:
+            self.notify(f"{editor} exited with status {returncode}.", severity="warning")
+        self._render_exercise()
+
+    def action_solution(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            return
+        if not self.workspace.progress.get(exercise.id).passed:
+            self.notify(
+                "The reference solution unlocks once your code passes: it teaches far more after you "
+                "have solved it yourself. Press h for a hint.",
+                title="Solution locked", severity="warning", timeout=8,
+            )
+            return
+        try:
+            path = exercise.solution_path
+            code = path.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            self.notify("No reference solution ships with this exercise.", severity="warning")
+            return
+        self.push_screen(SolutionScreen(exercise.title, display_path(path), code, path.suffix))
+
+    def action_reset(self) -> None:
+        exercise = self.exercise
+        if exercise is None:
+            return
+        screen = ConfirmResetScreen(exercise.title, self.file_label(exercise),
+                                    display_path(self.workspace.backups_dir) + "/")
+        self.push_screen(screen, partial(self._reset_confirmed, exercise))
+
+    def _reset_confirmed(self, exercise: Exercise, confirmed: bool | None) -> None:
+        if not confirmed:
+            self.notify("Reset cancelled: your file is unchanged.")
+            return
+        try:
+            backup = self.workspace.reset(exercise)
+        except OSError as exc:
+            self.notify(f"Could not reset: {exc}", severity="error", timeout=10)
+            return
+        self._results.pop(exercise.id, None)
+        if self.exercise is exercise:
+            self._render_exercise()
+        where = f"Your version was saved to {display_path(backup)}." if backup else "There was no file to back up."
+        self.notify(f"The starter is back in {self.file_label(exercise)}. {where}", title="Reset", timeout=12)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.KEY_HELP))
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+        elif search.has_focus:
+            self.query_one(CourseTree).focus()
+
+    async def action_quit(self) -> None:
+        self._stop_watch()
+        self.exit()
+
+    # -- events --------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_one(CourseTree).filter(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        tree = self.query_one(CourseTree)
+        visible = tree.visible_ids()
+        if len(visible) == 1:
+            self.open_exercise(visible[0])
+        tree.focus()
+
+    @on(Tree.NodeSelected, "#course")
+    def _exercise_selected(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data:
+            self.open_exercise(event.node.data)
+
+
+def run(workspace: Workspace, **kwargs) -> None:
+    """Convenience for the CLI: `tutor.app.run(ws)` is `GradschoolApp(ws).run()`."""
+    GradschoolApp(workspace, **kwargs).run()
+
+
+__all__ = ["GradeFinished", "GradschoolApp", "display_path", "run"]
