@@ -45,6 +45,11 @@ class Workspace:
                 f"{self.root} is not a gradschool workspace. Create one with `gradschool init {root}`."
             )
 
+    @property
+    def has_marker(self) -> bool:
+        """False for a bare folder of learner files: progress is then not recorded."""
+        return is_workspace(self.root)
+
     @cached_property
     def progress(self) -> ProgressStore:
         return ProgressStore(self.meta_dir / "progress.sqlite")
@@ -86,10 +91,15 @@ class Workspace:
         else the per-user default workspace."""
         if explicit is not None:
             explicit = explicit.expanduser()
-            if not explicit.exists():
+            if not explicit.is_dir():
                 raise WorkspaceError(
                     f"The workspace {explicit} does not exist. Create it with `gradschool init {explicit}`."
                 )
+            if not is_workspace(explicit):
+                # A bare submission (e.g. Gradescope's /autograder/submission): graded, never written to.
+                bare = cls(explicit, require_marker=False)
+                if any(bare.file_for(e).is_file() for e in bare.catalog):
+                    return bare
             return cls(explicit)
         here = Path.cwd().resolve()
         for folder in (here, *here.parents):

@@ -238,7 +238,7 @@ class GradschoolApp(App[None]):
         else:
             panel.show_idle(self._progress.get(exercise.id), watching=self.watching)
         if self._grading == exercise.id:
-            panel.show_checking(label, "manual")
+            panel.show_checking(exercise.file, "manual")
         self._refresh_hints()
 
     def open_exercise(self, exercise_id: str) -> None:
@@ -275,7 +275,7 @@ class GradschoolApp(App[None]):
             self._pending = (exercise.id, reason)
             return
         self._grading = exercise.id
-        self.query_one(ResultsPanel).show_checking(self.file_label(exercise), reason)
+        self.query_one(ResultsPanel).show_checking(exercise.file, reason)
         self._refresh_summary()
         self._grade(exercise)
 

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Collapsible, DataTable, Label, Sparkline, Static
+from textual.widgets import Collapsible, Label, Sparkline, Static
 
 from grader.catalog import Exercise
 from grader.progress import ExerciseProgress
 from grader.results import CheckResult, ExerciseResult
 
-MESSAGE_WIDTH = 38
-
-
 def _pts(value: float) -> str:
     return f"{value:g}"
-
-
-def _first_line(text: str, width: int = MESSAGE_WIDTH) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def error_advice(result: ExerciseResult, exercise: Exercise, file_label: str) -> tuple[str, str]:
@@ -54,21 +48,13 @@ class ResultsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="result-status")
         yield Static(id="error-banner", classes="hidden")
-        yield DataTable(id="checks", show_cursor=False, zebra_stripes=False, classes="hidden")
+        yield Static(id="checks", classes="hidden")
         yield Static(id="failure", classes="hidden")
         with Collapsible(id="output", title="Printed output", collapsed=True, classes="hidden"):
             yield Static(id="output-text")
         with Horizontal(id="history", classes="hidden"):
             yield Label(id="history-label")
             yield Sparkline([], id="history-spark")
-
-    def on_mount(self) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.add_column("", key="mark", width=1)
-        table.add_column("Check", key="name")
-        table.add_column("Target", key="target")
-        table.add_column("Points", key="points")
-        table.add_column("Message", key="message", width=MESSAGE_WIDTH)
 
     # -- states --------------------------------------------------------------------------------
 
@@ -92,8 +78,8 @@ class ResultsPanel(Vertical):
 
     def show_checking(self, file_label: str, reason: str) -> None:
         """Keep the previous result on screen, dimmed, while a check runs."""
-        why = "saved; " if reason == "saved" else ""
-        self._status(Text.assemble(("⟳ Checking ", "bold yellow"), file_label, (f" … ({why}the UI stays usable)", "dim")))
+        why = " (saved)" if reason == "saved" else ""
+        self._status(Text.assemble(("⟳ Checking ", "bold yellow"), file_label, f"{why} …"))
         self.add_class("stale")
 
     def show_internal_error(self, message: str) -> None:
@@ -142,7 +128,7 @@ class ResultsPanel(Vertical):
         if result.passed:
             return Text.assemble(("✓ Passed", "bold green"), f" — {score}{took}. ", ("n: next exercise", "dim"))
         failing = sum(1 for c in result.checks if not c.passed)
-        if result.error:
+        if result.error or result.status == "not_implemented":
             what = {"timeout": "timed out", "missing": "file missing",
                     "not_implemented": "not implemented yet"}.get(result.status, "crashed")
             return Text.assemble(("✗ ", "bold red"), (what, "bold red"), f" — {score}{took}")
@@ -154,35 +140,46 @@ class ResultsPanel(Vertical):
         )
 
     def _fill_table(self, checks: list[CheckResult]) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.clear()
-        for index, check in enumerate(checks):
+        table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
+        table.add_column("", width=1, no_wrap=True)
+        table.add_column("Check", ratio=1, overflow="fold")
+        table.add_column("Target", no_wrap=True, style="dim")
+        table.add_column("Points", justify="right", no_wrap=True)
+        for check in checks:
             table.add_row(
                 Text("✓", "bold green") if check.passed else Text("✗", "bold red"),
-                Text(check.name),
-                Text(check.target, "dim"),
-                Text(f"{_pts(check.points)}/{_pts(check.max_points)}", justify="right"),
-                Text(_first_line(check.message), "" if check.passed else "red"),
-                key=f"{index}",
+                Text(check.name, "" if check.passed else "bold"),
+                check.target,
+                f"{_pts(check.points)}/{_pts(check.max_points)}",
             )
-        table.set_class(not checks, "hidden")
+        widget = self.query_one("#checks", Static)
+        widget.update(table)
+        widget.set_class(not checks, "hidden")
 
     def _fill_failure(self, checks: list[CheckResult]) -> None:
-        failing = [c for c in checks if not c.passed]
+        """Every failing check's message and details in full; identical messages are shown once."""
+        groups: dict[tuple[str, str], list[CheckResult]] = {}
+        for check in checks:
+            if not check.passed:
+                groups.setdefault((check.message.rstrip(), check.details.rstrip()), []).append(check)
         widget = self.query_one("#failure", Static)
-        if not failing:
+        if not groups:
             widget.add_class("hidden")
             return
         text = Text()
-        for number, check in enumerate(failing):
+        for number, ((message, details), same) in enumerate(groups.items()):
             if number:
                 text.append("\n\n")
-            text.append(f"✗ {check.name}", "bold red")
-            text.append(f"  ({check.target}, {_pts(check.points)}/{_pts(check.max_points)} points)\n", "dim")
-            text.append(check.message.rstrip())
-            if check.details.strip():
+            first = same[0]
+            text.append(f"✗ {first.name}", "bold red")
+            text.append(f"  ({first.target}, {_pts(first.points)}/{_pts(first.max_points)} points)\n", "dim")
+            text.append(message)
+            if details.strip():
                 text.append("\n")
-                text.append(check.details.rstrip(), "italic")
+                text.append(details, "italic")
+            if len(same) > 1:
+                others = ", ".join(c.name for c in same[1:])
+                text.append(f"\n(the same for: {others})", "dim")
         widget.update(text)
         widget.remove_class("hidden")
 
