@@ -24,7 +24,6 @@ from tutor.app import GradschoolApp
 from tutor.screens.confirm_reset import ConfirmResetScreen
 from tutor.screens.solution import SolutionScreen
 from tutor.widgets.course_tree import CourseTree
-from tutor.widgets.results_panel import ResultsPanel
 
 SIZE = (100, 32)
 
@@ -339,6 +338,37 @@ def test_ui_stays_responsive_while_checking(course: Workspace) -> None:
     run_app(app, scenario)
 
 
+def test_quitting_during_a_long_check_does_not_wait_for_it(course: Workspace) -> None:
+    fake = FakeGrader(failing, delay=5.0)
+    app = GradschoolApp(course, grade_fn=fake, watch=False)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        assert app._grading == "sigmoid-backward"
+        await pilot.press("q")
+
+    started = time.monotonic()
+    run_app(app, scenario)
+    assert time.monotonic() - started < 3.0
+
+
+def test_history_of_earlier_sessions_shows_on_open(course: Workspace) -> None:
+    sigmoid = course.catalog.get("sigmoid-backward")
+    for result in (timed_out(sigmoid), failing(sigmoid), passing(sigmoid)):
+        course.progress.record(result)
+    app = GradschoolApp(course, grade_fn=FakeGrader(), watch=False)
+
+    async def scenario(pilot) -> None:
+        assert app.exercise.id == "affine-backward"  # the first one not passed yet
+        await pilot.press("p")
+        assert "Last time: passed, best 2/2 points over 3 attempts" in text_of(app, "#result-status")
+        assert list(app.query_one("#history-spark").data) == [0.0, 0.5, 1.0]
+        assert tree_label(app, "sigmoid-backward").startswith("✓")
+
+    run_app(app, scenario)
+
+
 def test_hints_follow_diagnosis_and_count_persists(course: Workspace) -> None:
     fake = FakeGrader(failing)
     app = GradschoolApp(course, grade_fn=fake, watch=False)
@@ -441,6 +471,40 @@ def test_next_and_previous_move_and_are_remembered(course: Workspace) -> None:
     run_app(app, scenario)
 
 
+def test_quiz_uses_the_same_flow(course: Workspace) -> None:
+    fake = FakeGrader(passing)
+    course.set_current("reg-quiz")
+    app = GradschoolApp(course, grade_fn=fake, watch=False)
+
+    async def scenario(pilot) -> None:
+        assert "quiz" in text_of(app, "#exercise-header")
+        await check_and_wait(pilot, fake)
+        assert fake.calls == ["reg-quiz"]
+        assert tree_label(app, "reg-quiz").startswith("✓")
+
+    run_app(app, scenario)
+
+
+def test_missing_file_is_flagged_and_zoom_cycles(course: Workspace) -> None:
+    course.file_for(course.catalog.get("sigmoid-backward")).unlink()
+    app = GradschoolApp(course, grade_fn=FakeGrader(), watch=False)
+
+    async def scenario(pilot) -> None:
+        assert "missing: x restores the starter" in text_of(app, "#exercise-header")
+        report, instructions = app.query_one("#report"), app.query_one("#exercise")
+        await pilot.press("z")
+        await pilot.pause()
+        assert not report.display and instructions.display
+        await pilot.press("z")
+        await pilot.pause()
+        assert report.display and not instructions.display
+        await pilot.press("z")
+        await pilot.pause()
+        assert report.display and instructions.display
+
+    run_app(app, scenario)
+
+
 def test_selecting_in_the_tree_and_searching(course: Workspace) -> None:
     app = GradschoolApp(course, grade_fn=FakeGrader(), watch=False)
 
@@ -459,6 +523,68 @@ def test_selecting_in_the_tree_and_searching(course: Workspace) -> None:
         assert len(tree.visible_ids()) == 3
 
     run_app(app, scenario)
+
+
+def test_edit_opens_the_editor_on_the_learner_file(course: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+
+    import tutor.app
+
+    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(tutor.app.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    app = GradschoolApp(course, grade_fn=FakeGrader(), watch=False)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # the headless test driver cannot suspend
+
+    async def scenario(pilot) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        assert calls == [["myeditor", "--wait", str(course.root / "graphs" / "sigmoid.py")]]
+
+    run_app(app, scenario)
+
+
+def test_saves_during_a_check_queue_one_more_check(course: Workspace) -> None:
+    fake = FakeGrader(failing, passing, delay=0.4)
+    app = GradschoolApp(course, grade_fn=fake, watch=False)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause(0.05)
+        app.request_check("saved")  # three saves while the first check runs ...
+        app.request_check("saved")
+        app.request_check("saved")
+        await wait_for(pilot, lambda: len(fake.calls) >= 2 and app._grading is None)
+        await pilot.pause(0.6)
+        assert fake.calls == ["sigmoid-backward"] * 2  # ... make one more check, not three, never two at once
+        assert tree_label(app, "sigmoid-backward").startswith("✓")
+
+    run_app(app, scenario)
+
+
+def test_command_palette_jumps_to_an_exercise(course: Workspace) -> None:
+    app = GradschoolApp(course, grade_fn=FakeGrader(), watch=False)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"affine layer")
+        await pilot.pause(0.5)  # the palette searches in the background
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.exercise.id == "affine-backward"
+
+    run_app(app, scenario)
+
+
+def test_starting_the_app_does_not_import_the_engine() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, tutor.app; print('grader.engine' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_edit_without_editor_explains(course: Workspace) -> None:
@@ -495,6 +621,27 @@ def test_watch_mode_regrades_on_save(course: Workspace, mode: bool | str) -> Non
         (learner_file.parent / "notes.txt").write_text("scratch")
         await pilot.pause(0.5)
         assert len(fake.calls) == calls
+
+    run_app(app, scenario)
+
+
+def test_watch_falls_back_to_polling_when_watchfiles_fails(course: Workspace,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    def broken_awatch(*args, **kwargs):
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(watchfiles, "awatch", broken_awatch)
+    fake = FakeGrader()
+    app = GradschoolApp(course, grade_fn=fake, watch=True, poll_interval=0.1)
+    learner_file = course.file_for(course.catalog.get("sigmoid-backward"))
+
+    async def scenario(pilot) -> None:
+        await wait_for(pilot, lambda: app.watch_backend == "polling")
+        assert any("inotify watch limit reached" in n.message for n in app._notifications)
+        learner_file.write_text("def backward(x, grad):\n    return -grad\n")
+        await wait_for(pilot, lambda: bool(fake.calls))
 
     run_app(app, scenario)
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import shlex
 import subprocess
+import threading
 import traceback
 from collections.abc import Callable
 from functools import partial
@@ -20,11 +21,13 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Input, Tree
+from textual.worker import get_current_worker
 
 from grader.catalog import Exercise
 from grader.progress import ExerciseProgress
@@ -92,17 +95,20 @@ class GradschoolApp(App[None]):
     TITLE = "gradschool"
     COMMANDS = App.COMMANDS | {ExerciseCommands}
 
+    # The footer shows the keys a learner needs every minute; the rest are in the help (?).
+    _MOVE = Binding.Group("Next/Prev")
     BINDINGS = [
         Binding("c", "check", "Check"),
         Binding("ctrl+r", "check", "Check", show=False),
         Binding("h", "hint", "Hint"),
         Binding("e", "edit", "Edit"),
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
+        Binding("n", "next", "Next", group=_MOVE),
+        Binding("p", "previous", "Previous", group=_MOVE),
         Binding("s", "solution", "Solution"),
         Binding("x", "reset", "Reset"),
-        Binding("w", "toggle_watch", "Watch"),
-        Binding("slash", "search", "Search"),
+        Binding("w", "toggle_watch", "Watch", show=False),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("slash", "search", "Search", show=False),
         Binding("escape", "leave_search", "Back", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help", "Help", show=False),
@@ -118,6 +124,7 @@ class GradschoolApp(App[None]):
         ("n / p", "next / previous exercise"),
         ("s", "reference solution (after you passed)"),
         ("x", "reset the exercise to its starter (your file is backed up)"),
+        ("z", "zoom: instructions only, then results only, then both"),
         ("/", "search exercises; Esc goes back to the list"),
         ("ctrl+p", "command palette: jump to any exercise"),
         ("? / F1", "this help"),
@@ -217,12 +224,14 @@ class GradschoolApp(App[None]):
             return list(result.hints), diagnosed
         return [hint.text for hint in exercise.hints], False
 
-    def _refresh_hints(self) -> None:
+    def _refresh_hints(self) -> AwaitComplete | None:
         if self.exercise is None:
-            return
+            return None
         hints, diagnosed = self.hint_order(self.exercise)
         seen = self.workspace.progress.hints_seen(self.exercise.id)
-        self.query_one(HintsPanel).show(hints, seen, diagnosed=diagnosed)
+        progress = self._progress.get(self.exercise.id)
+        return self.query_one(HintsPanel).show(hints, seen, diagnosed=diagnosed,
+                                               passed=progress is not None and progress.passed)
 
     def _render_exercise(self) -> None:
         exercise = self.exercise
@@ -236,7 +245,8 @@ class GradschoolApp(App[None]):
         if result is not None:
             panel.show_result(result, exercise, label, self.workspace.progress.history(exercise.id))
         else:
-            panel.show_idle(self._progress.get(exercise.id), watching=self.watching)
+            panel.show_idle(self._progress.get(exercise.id), watching=self.watching,
+                            history=self.workspace.progress.history(exercise.id))
         if self._grading == exercise.id:
             panel.show_checking(exercise.file, "manual")
         self._refresh_hints()
@@ -273,6 +283,7 @@ class GradschoolApp(App[None]):
             return
         if self._grading is not None:
             self._pending = (exercise.id, reason)
+            self.query_one(ResultsPanel).show_checking(exercise.file, reason)
             return
         self._grading = exercise.id
         self.query_one(ResultsPanel).show_checking(exercise.file, reason)
@@ -281,14 +292,34 @@ class GradschoolApp(App[None]):
 
     @work(thread=True, exclusive=True, group="grade", exit_on_error=False, description="grade")
     def _grade(self, exercise: Exercise) -> None:
-        """Runs in a thread: the grade call blocks for as long as the learner's code runs."""
-        try:
-            grade = self._grade_fn or _default_grade_fn()
-            result = grade(self.workspace, exercise)
-        except Exception:
-            self.post_message(GradeFinished(exercise.id, None, traceback.format_exc()))
-        else:
-            self.post_message(GradeFinished(exercise.id, result, None))
+        """Runs in a worker thread; the grade call itself runs in a daemon thread it waits on.
+
+        The grade call blocks for as long as the learner's code runs and cannot be interrupted
+        from here, so when the worker is cancelled (the learner quits) it stops waiting and the
+        app exits at once instead of sitting out a check that nobody will read.
+        """
+        worker = get_current_worker()
+        outcome: dict[str, object] = {}
+        done = threading.Event()
+
+        def grade_now() -> None:
+            try:
+                grade = self._grade_fn or _default_grade_fn()
+                outcome["result"] = grade(self.workspace, exercise)
+            except Exception:
+                outcome["failure"] = traceback.format_exc()
+            finally:
+                done.set()
+
+        threading.Thread(target=grade_now, name=f"grade-{exercise.id}", daemon=True).start()
+        while not done.wait(0.05):
+            if worker.is_cancelled:
+                return
+        result = outcome.get("result")
+        failure = outcome.get("failure")
+        if result is not None and not isinstance(result, ExerciseResult):
+            result, failure = None, f"The grade function returned {type(result).__name__}, not an ExerciseResult."
+        self.post_message(GradeFinished(exercise.id, result, failure))  # type: ignore[arg-type]
 
     @on(GradeFinished)
     def _grade_finished(self, message: GradeFinished) -> None:
@@ -296,25 +327,34 @@ class GradschoolApp(App[None]):
         exercise = next((e for e in self.exercises if e.id == message.exercise_id), None)
         if message.result is not None:
             self._results[message.exercise_id] = message.result
-        self._reload_progress()
+        # The engine recorded the attempt; re-read just this exercise (a query, not one per exercise).
+        self._progress[message.exercise_id] = self.workspace.progress.get(message.exercise_id)
+        self.query_one(CourseTree).set_progress(self._progress)
+        self._refresh_summary()
         current = self.exercise is not None and self.exercise.id == message.exercise_id
         if current and message.failure is not None:
             self.query_one(ResultsPanel).show_internal_error(message.failure)
         elif current:
             self._render_exercise()
+            self.query_one("#report", VerticalScroll).scroll_home(animate=False)
         if message.result is not None and message.result.passed and exercise is not None:
-            last = exercise is self.exercises[-1]
-            self.notify(
-                "That was the last exercise of the course. Well done!" if last
-                else "Press n for the next exercise (s shows the reference solution).",
-                title=f"✓ {exercise.title} passed",
-                timeout=8,
-            )
+            self._announce_pass(exercise)
         if self._pending is not None:
             exercise_id, reason = self._pending
             self._pending = None
             if self.exercise is not None and self.exercise.id == exercise_id:
                 self.request_check(reason)
+
+    def _announce_pass(self, exercise: Exercise) -> None:
+        """Say it passed and where to go; never move on by itself (learners found that confusing)."""
+        open_ = [e for e in self.exercises if not ((p := self._progress.get(e.id)) is not None and p.passed)]
+        if not open_:
+            hint = "Every exercise in the course passes now. Well done!"
+        elif exercise is self.exercises[-1]:
+            hint = f"That was the last one in the list; {len(open_)} still open (marked ✗ or ·)."
+        else:
+            hint = "Press n for the next exercise (s shows the reference solution)."
+        self.notify(hint, title=f"✓ {exercise.title} passed", timeout=8)
 
     # -- watching ------------------------------------------------------------------------------
 
@@ -398,7 +438,7 @@ class GradschoolApp(App[None]):
     def action_previous(self) -> None:
         self._step(-1)
 
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
         exercise = self.exercise
         if exercise is None:
             return
@@ -412,9 +452,12 @@ class GradschoolApp(App[None]):
                         f"{exercise.section} is the next place to look.")
         else:
             self.workspace.progress.set_hints_seen(exercise.id, seen + 1)
-        self._refresh_hints()
+        rendering = self._refresh_hints()
+        if rendering is not None:
+            await rendering
         hints_panel = self.query_one(HintsPanel)
-        self.call_after_refresh(self.query_one("#report", VerticalScroll).scroll_to_widget, hints_panel)
+        self.call_after_refresh(self.query_one("#report", VerticalScroll).scroll_to_widget, hints_panel,
+                                animate=False)
 
     def action_toggle_watch(self) -> None:
         self.watching = not self.watching
@@ -493,6 +536,17 @@ class GradschoolApp(App[None]):
             self._render_exercise()
         where = f"Your version was saved to {display_path(backup)}." if backup else "There was no file to back up."
         self.notify(f"The starter is back in {self.file_label(exercise)}. {where}", title="Reset", timeout=12)
+
+    ZOOMS = ("", "-zoom-instructions", "-zoom-report")
+
+    def action_zoom(self) -> None:
+        """Small terminals: give the whole right side to the instructions, then to the results."""
+        main = self.query_one("#main", Vertical)
+        current = next((z for z in self.ZOOMS[1:] if main.has_class(z)), "")
+        following = self.ZOOMS[(self.ZOOMS.index(current) + 1) % len(self.ZOOMS)]
+        main.remove_class(*self.ZOOMS[1:])
+        if following:
+            main.add_class(following)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.KEY_HELP))

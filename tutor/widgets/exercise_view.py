@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -15,6 +17,29 @@ EMPTY_COURSE = """\
 This course has no exercises in its catalog. If you installed gradschool from source,
 check that the `exercises/` folder is present, then start the tutor again.
 """
+
+
+FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+# Pandoc's rule: no space just inside the dollars, so "$5 and $6" stays text.
+INLINE_MATH = re.compile(r"(?<![\\$\w`])\$(?![\s$])([^$\n`]+?)(?<![\s\\])\$(?![\w$])")
+
+
+def _math_as_code(part: str) -> str:
+    part = DISPLAY_MATH.sub(lambda m: "\n\n```latex\n" + m.group(1).strip() + "\n```\n\n", part)
+    return INLINE_MATH.sub(lambda m: "`" + m.group(1) + "`", part)
+
+
+def math_as_code(markdown: str) -> str:
+    """The terminal cannot typeset LaTeX: show $$…$$ as a code block and $…$ as inline code, so
+    formulas read as formulas instead of dollar-strewn prose. Fenced code is left alone."""
+    out, last = [], 0
+    for fence in FENCE.finditer(markdown):
+        out.append(_math_as_code(markdown[last:fence.start()]))
+        out.append(fence.group(0))
+        last = fence.end()
+    out.append(_math_as_code(markdown[last:]))
+    return "".join(out)
 
 
 class ExerciseHeader(Static):
@@ -50,7 +75,7 @@ class ExerciseView(Vertical):
             text = exercise.instructions()
         except OSError as exc:
             text = f"*The instructions for this exercise could not be read:* `{exc}`"
-        self.query_one("#instructions", Markdown).update(text)
+        self.query_one("#instructions", Markdown).update(math_as_code(text))
         self.query_one("#instructions-scroll", VerticalScroll).scroll_home(animate=False)
 
     def show_empty(self) -> None:

@@ -13,6 +13,7 @@ from grader.catalog import Exercise
 from grader.progress import ExerciseProgress
 from grader.results import CheckResult, ExerciseResult
 
+
 def _pts(value: float) -> str:
     return f"{value:g}"
 
@@ -58,7 +59,8 @@ class ResultsPanel(Vertical):
 
     # -- states --------------------------------------------------------------------------------
 
-    def show_idle(self, progress: ExerciseProgress | None, *, watching: bool) -> None:
+    def show_idle(self, progress: ExerciseProgress | None, *, watching: bool,
+                  history: list[tuple[float, float, float, bool]] | None = None) -> None:
         """No result in this session yet: say what the last recorded attempt was and how to check."""
         how = "Press c to check" + (", or just save your file: watch mode re-checks on every save." if watching
                                    else " (watch mode is off: w turns it on).")
@@ -75,6 +77,7 @@ class ResultsPanel(Vertical):
             )
         self._status(text)
         self._clear_result()
+        self._fill_history(history or [])
 
     def show_checking(self, file_label: str, reason: str) -> None:
         """Keep the previous result on screen, dimmed, while a check runs."""

@@ -12,7 +12,7 @@ BCE_SHAPES_HIDDEN = [(5, 7), (2, 3, 2), (1,)]
 # D = 1 last: with one component every wrong value looks like "a constant factor".
 DATA_SHAPES_LOCAL = [(1, 3), (7, 2), (13, 5)]
 DATA_SHAPES_HIDDEN = [(11, 7), (31, 4), (2, 1)]
-WEIGHTS_PER_SHAPE = 4
+CASES_PER_SHAPE = 4
 
 
 def _data(ctx: CheckContext, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -42,8 +42,9 @@ def _as_float(ctx: CheckContext, label: str, got) -> float:
 
 def _bce_terms(yhat: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     # BCE(ŷ, 1) = −log ŷ and BCE(ŷ, 0) = −log(1−ŷ): the two terms of eq. (7), each with its weight.
-    return {"the y = 1 term −y·log ŷ": y * ref.bce(yhat, 1.0),
-            "the y = 0 term −(1−y)·log(1−ŷ)": (1 - y) * ref.bce(yhat, 0.0)}
+    # (Full arrays, not scalars: reference broadcasting of a (1,) array warns inside Numba.)
+    return {"the y = 1 term −y·log ŷ": y * ref.bce(yhat, np.ones_like(yhat)),
+            "the y = 0 term −(1−y)·log(1−ŷ)": (1 - y) * ref.bce(yhat, np.zeros_like(yhat))}
 
 
 @check("bce matches eq. (7) on random inputs", points=2)
@@ -75,7 +76,8 @@ def bce_minimum(ctx: CheckContext) -> None:
         toward_label = values if label == 1.0 else values[::-1]  # ordered as ŷ moves toward y
         ctx.expect(bool(np.all(np.isfinite(values)) and np.all(values > 0)),
                    f"bce(ŷ, y = {label:g}) should be positive for ŷ in (0, 1) away from y; got "
-                   f"{np.array2string(values[:4], precision=3)} …", diagnosis="sign")
+                   f"{np.array2string(values[:4], precision=3)} …",
+                   diagnosis="sign" if np.all(values < 0) else "mismatch")
         ctx.expect(bool(np.all(np.diff(toward_label) < 0)),
                    f"bce(ŷ, y = {label:g}) should shrink as ŷ moves toward {label:g} (L426), but it does not",
                    diagnosis="mismatch")
@@ -84,18 +86,18 @@ def bce_minimum(ctx: CheckContext) -> None:
 @check("logreg_loss is the SUM of BCE(σ(w·xᵢ), yᵢ) over the rows", points=2)
 def loss_values(ctx: CheckContext) -> None:
     for n, d in ctx.cases(DATA_SHAPES_LOCAL, DATA_SHAPES_HIDDEN):
-        X, y = _data(ctx, n, d)
-        # Several w per data set, compared as one vector, so a constant factor (like 1/N) shows as such.
-        ws = [_weights(ctx, d) for _ in range(WEIGHTS_PER_SHAPE)]
+        # Several data sets of one shape, compared as one vector: a constant factor (like 1/N) then shows
+        # as such, where a single number would always look like "some factor".
+        cases = [(*_data(ctx, n, d), _weights(ctx, d)) for _ in range(CASES_PER_SHAPE)]
         label = f"logreg_loss(w, X, y) for X of shape {(n, d)}"
-        got = np.array([_as_float(ctx, label, ctx.call("logreg_loss", w, X, y)) for w in ws])
-        expected = np.array([ref.logreg_loss(w, X, y) for w in ws])
+        got = np.array([_as_float(ctx, label, ctx.call("logreg_loss", w, X, y)) for X, y, w in cases])
+        expected = np.array([ref.logreg_loss(w, X, y) for X, y, w in cases])
         # Only one of the two BCE terms summed: named, so a dropped term is diagnosed as such.
-        terms = {"only the y = 1 terms −yᵢ·log ŷᵢ of the sum":
-                 np.array([np.sum(y * ref.bce_with_logits(X @ w, 1.0)) for w in ws]),
-                 "only the y = 0 terms −(1−yᵢ)·log(1−ŷᵢ) of the sum":
-                 np.array([np.sum((1 - y) * ref.bce_with_logits(X @ w, 0.0)) for w in ws])}
-        ctx.expect_close(f"{label} at {len(ws)} random w", got, expected, batch=n, terms=terms)
+        terms = {"the y = 1 terms −yᵢ·log ŷᵢ of the sum":
+                 np.array([np.sum(y * ref.bce_with_logits(X @ w, np.ones(n))) for X, y, w in cases]),
+                 "the y = 0 terms −(1−yᵢ)·log(1−ŷᵢ) of the sum":
+                 np.array([np.sum((1 - y) * ref.bce_with_logits(X @ w, np.zeros(n))) for X, y, w in cases])}
+        ctx.expect_close(f"{label} on {len(cases)} random data sets", got, expected, batch=n, terms=terms)
 
 
 @check("logreg_grad is Σᵢ (ŷᵢ − yᵢ) xᵢ (eq. 9–10)", points=2)
