@@ -45,13 +45,15 @@ class Exercise:
     memory_mb: int
     dir: Path
     order: int
+    catalog_root: Path = EXERCISES_DIR
+    solutions_root: Path = SOLUTIONS_DIR
     summary: str = ""
     probes: tuple[str, ...] = ()  # files run in the learner's process, relative to the folder
     depends_on: tuple[str, ...] = field(default=())
 
     @property
     def rel_dir(self) -> Path:
-        return self.dir.relative_to(EXERCISES_DIR)
+        return self.dir.relative_to(self.catalog_root)
 
     @property
     def file_name(self) -> str:
@@ -63,7 +65,7 @@ class Exercise:
 
     @property
     def solution_path(self) -> Path:
-        return SOLUTIONS_DIR / self.rel_dir / self.file_name
+        return self.solutions_root / self.rel_dir / self.file_name
 
     @property
     def instructions_path(self) -> Path:
@@ -112,7 +114,8 @@ def _require(data: dict, key: str, kind: type | tuple[type, ...], where: Path):
     return value
 
 
-def load_exercise(folder: Path, order: int) -> Exercise:
+def load_exercise(folder: Path, order: int, catalog_root: Path = EXERCISES_DIR,
+                  solutions_root: Path = SOLUTIONS_DIR) -> Exercise:
     meta_path = folder / "exercise.toml"
     try:
         data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
@@ -150,6 +153,8 @@ def load_exercise(folder: Path, order: int) -> Exercise:
         memory_mb=int(data.get("memory_mb", 3072)),
         dir=folder,
         order=order,
+        catalog_root=catalog_root,
+        solutions_root=solutions_root,
         summary=str(data.get("summary", "")),
         probes=tuple(data.get("probes", ())),
         depends_on=tuple(data.get("depends_on", ())),
@@ -188,10 +193,14 @@ class Catalog:
         return [e for e in self.exercises if e.id in wanted]
 
 
-def load_catalog(root: Path = EXERCISES_DIR) -> Catalog:
-    """Every exercise folder (one holding exercise.toml), ordered by folder name."""
+def load_catalog(root: Path = EXERCISES_DIR, solutions_root: Path | None = None) -> Catalog:
+    """Every exercise folder (one holding exercise.toml), ordered by folder name.
+
+    Solutions sit at the matching paths under solutions_root (default: a `solutions` folder beside root).
+    """
+    solutions_root = solutions_root or (SOLUTIONS_DIR if root == EXERCISES_DIR else root.parent / "solutions")
     folders = sorted(p.parent for p in root.glob("*/*/exercise.toml"))
-    exercises = tuple(load_exercise(folder, order) for order, folder in enumerate(folders))
+    exercises = tuple(load_exercise(folder, order, root, solutions_root) for order, folder in enumerate(folders))
     seen: dict[str, Path] = {}
     files: dict[str, Path] = {}
     for exercise in exercises:

@@ -6,6 +6,7 @@ concurrent writers (the TUI and a `gradschool grade` in another terminal).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,7 +25,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     max_score REAL NOT NULL,
     passed INTEGER NOT NULL,
     status TEXT NOT NULL,
-    summary TEXT NOT NULL DEFAULT ''
+    summary TEXT NOT NULL DEFAULT '',
+    result_json TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts (exercise_id, graded_at);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,10 +66,10 @@ class ProgressStore:
         summary = result.error or ("; ".join(failed[:3]) if failed else "all checks passed")
         with self._connect() as db:
             db.execute(
-                "INSERT INTO attempts (exercise_id, graded_at, score, max_score, passed, status, summary)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attempts (exercise_id, graded_at, score, max_score, passed, status, summary,"
+                " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (result.id, time.time(), result.score, result.max_score, int(result.passed), result.status,
-                 summary[:500]),
+                 summary[:500], json.dumps(result.to_dict())),
             )
 
     def get(self, exercise_id: str) -> ExerciseProgress:
@@ -95,6 +97,19 @@ class ProgressStore:
         with self._connect() as db:
             ids = [r[0] for r in db.execute("SELECT DISTINCT exercise_id FROM attempts")]
         return {i: self.get(i) for i in ids}
+
+    def last_result(self, exercise_id: str) -> ExerciseResult | None:
+        """The full result of the latest attempt, so the tutor can redraw it after a restart."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT result_json FROM attempts WHERE exercise_id = ? ORDER BY id DESC LIMIT 1", (exercise_id,)
+            ).fetchone()
+        if not row or not row[0]:
+            return None
+        try:
+            return ExerciseResult.from_dict(json.loads(row[0]))
+        except (ValueError, TypeError):
+            return None
 
     def history(self, exercise_id: str, limit: int = 20) -> list[tuple[float, float, float, bool]]:
         """(graded_at, score, max_score, passed) of the latest attempts, oldest first."""

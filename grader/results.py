@@ -34,6 +34,12 @@ class ExerciseResult:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ExerciseResult:
+        fields = dict(data)
+        fields["checks"] = [CheckResult(**c) for c in data.get("checks", [])]
+        return cls(**fields)
+
 
 @dataclass
 class GradeReport:

@@ -7,6 +7,7 @@ SandboxBreach with a message for the learner; an exception in learner code becom
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import selectors
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,21 @@ SIGNAL_HELP = {
     signal.SIGFPE: "a floating-point exception (SIGFPE)",
     signal.SIGXCPU: "the CPU time limit (SIGXCPU)",
 }
+
+
+_LIVE: set[LearnerProcess] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all() -> None:
+    """Kill every learner process still running (the app quits mid-check, or the CLI exits)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for proc in live:
+        proc.close()
+
+
+atexit.register(kill_all)
 
 
 class SandboxBreach(Exception):
@@ -101,7 +118,10 @@ class LearnerProcess:
         self._reader = FrameReader()
         self._proc: subprocess.Popen | None = None
         self._cwd = tempfile.mkdtemp(prefix="gradschool-run-")
+        self._closed = False
         self._start()
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -128,6 +148,11 @@ class LearnerProcess:
         self._selector.register(out_r, selectors.EVENT_READ, "output")
 
     def close(self) -> None:
+        with _LIVE_LOCK:
+            if self._closed:
+                return
+            self._closed = True
+            _LIVE.discard(self)
         if self._proc is not None and self._proc.poll() is None:
             self._kill()
         for fd in (self._req_w, self._rep_r, self._out_r):

@@ -39,7 +39,7 @@ def is_workspace(path: Path) -> bool:
 class Workspace:
     def __init__(self, root: Path, catalog: Catalog | None = None, *, require_marker: bool = True) -> None:
         self.root = root.resolve()
-        self.catalog = catalog or default_catalog()
+        self.catalog = catalog if catalog is not None else default_catalog()
         if require_marker and not is_workspace(self.root):
             raise WorkspaceError(
                 f"{self.root} is not a gradschool workspace. Create one with `gradschool init {root}`."
@@ -70,7 +70,7 @@ class Workspace:
 
         Existing learner files are kept as they are: init never overwrites a learner's work.
         """
-        catalog = catalog or default_catalog()
+        catalog = catalog if catalog is not None else default_catalog()
         root = root.expanduser()
         if root.exists() and not root.is_dir():
             raise WorkspaceError(f"{root} exists and is not a folder; choose another path.")

@@ -242,6 +242,8 @@ class GradschoolApp(App[None]):
         self.query_one(ExerciseView).show(exercise, label, exists=path.exists())
         panel = self.query_one(ResultsPanel)
         result = self._results.get(exercise.id)
+        if result is None and self._progress.get(exercise.id) is not None:
+            result = self.workspace.progress.last_result(exercise.id)  # redraw the last check after a restart
         if result is not None:
             panel.show_result(result, exercise, label, self.workspace.progress.history(exercise.id))
         else:

@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="workspace folder (default: the current folder if it is one, else your default)")
         return p
 
+    watch = parser.add_mutually_exclusive_group()
+    watch.add_argument("--no-watch", dest="watch", action="store_const", const=False, default=True,
+                       help="tutor: do not re-check when the file is saved (press c to check)")
+    watch.add_argument("--poll", dest="watch", action="store_const", const="poll",
+                       help="tutor: watch by polling (network drives, WSL mounts)")
     add("tutor", "open the tutor (the default)")
     p = add("init", "create a workspace with your own copies of the starter files")
     p.add_argument("dir", nargs="?", type=Path, help="folder to create (default: your default workspace)")
@@ -183,7 +188,7 @@ def cmd_tutor(args: argparse.Namespace) -> int:
     ws = _workspace(args, create_default=True)
     from tutor.app import GradschoolApp
 
-    GradschoolApp(ws).run()
+    GradschoolApp(ws, watch=args.watch).run()
     return EXIT_OK
 
 
@@ -219,6 +224,9 @@ def run() -> None:
     """Console-script entry: exit without the interpreter's slow teardown (Numba/LLVM finalisers
     add ~0.1 s to every command); all output is flushed and every child process is closed by then."""
     code = main()
+    from grader.sandbox import kill_all
+
+    kill_all()  # os._exit skips atexit: end any learner process a quit left running
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

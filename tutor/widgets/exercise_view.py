@@ -26,12 +26,13 @@ INLINE_MATH = re.compile(r"(?<![\\$\w`])\$(?![\s$])([^$\n`]+?)(?<![\s\\])\$(?![\
 
 
 def _math_as_code(part: str) -> str:
-    part = DISPLAY_MATH.sub(lambda m: "\n\n```latex\n" + m.group(1).strip() + "\n```\n\n", part)
+    # A block quote of inline code wraps on narrow terminals, where a code block would be cut off.
+    part = DISPLAY_MATH.sub(lambda m: "\n\n> `" + " ".join(m.group(1).split()) + "`\n\n", part)
     return INLINE_MATH.sub(lambda m: "`" + m.group(1) + "`", part)
 
 
 def math_as_code(markdown: str) -> str:
-    """The terminal cannot typeset LaTeX: show $$…$$ as a code block and $…$ as inline code, so
+    """The terminal cannot typeset LaTeX: show $$…$$ as a quoted code line and $…$ as inline code, so
     formulas read as formulas instead of dollar-strewn prose. Fenced code is left alone."""
     out, last = [], 0
     for fence in FENCE.finditer(markdown):

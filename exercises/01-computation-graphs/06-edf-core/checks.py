@@ -19,8 +19,8 @@ SIZES_HIDDEN = [(7, 2, 5), (11, 3, 3)]
 def input_and_parameter(ctx: CheckContext) -> None:
     value = ctx.rng.integers(-3, 4, size=(3, 2))  # integers: Parameter must store float64
     out = ctx.probe("input_and_parameter", value, ctx.rng.standard_normal((4, 3)))
-    ctx.expect(out["input_grad"] is None, "Input.addgrad must ignore delta (notes L762): your Input got a .grad.",
-               diagnosis="mismatch")
+    ctx.expect(not out["input_changed"], "Input.addgrad must ignore delta (notes L762-763): your Input's .grad "
+                                         "changed.", diagnosis="mismatch")
     for label, got in (("Parameter(value).value", out["value"]), ("Parameter(nested list).value", out["list_value"])):
         got = ctx.expect_array(label, got, value.shape)
         ctx.expect(got.dtype == np.float64, f"{label} has dtype {got.dtype}; store it as DT = np.float64 "

@@ -96,12 +96,14 @@ def input_and_parameter(core, value, delta):
     _fresh(core)
     x = core.Input()
     x.value = np.array(delta, copy=True)
+    before = repr(getattr(x, "grad", None))
     x.addgrad(np.array(delta, copy=True))
+    input_changed = repr(getattr(x, "grad", None)) != before
     p = core.Parameter(np.array(value, copy=True))
     q = core.Parameter(np.array(value, copy=True).tolist())  # from a nested list, as DT(value) allows
     return {"value": p.value, "list_value": q.value, "registered": [any(c is p for c in core.Parameters),
                                                                     any(c is q for c in core.Parameters)],
-            "count": len(core.Parameters), "input_grad": getattr(x, "grad", None)}
+            "count": len(core.Parameters), "input_changed": input_changed}
 
 
 def parameter_addgrad(core, value, deltas):

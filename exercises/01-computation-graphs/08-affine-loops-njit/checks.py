@@ -24,7 +24,7 @@ def _layer(ctx: CheckContext, m: int, d: int) -> tuple[np.ndarray, np.ndarray, n
     return A, ctx.rng.normal(0.0, 1.0, size=d), ctx.rng.normal(0.0, 0.5, size=m)
 
 
-def _call(ctx: CheckContext, name: str, *args: np.ndarray):
+def _call(ctx: CheckContext, name: str, *args: np.ndarray) -> object:
     """ctx.call, with an out-of-bounds index (NUMBA_BOUNDSCHECK=1) explained by the shapes involved."""
     try:
         return ctx.call(name, *args)
@@ -45,7 +45,8 @@ def _forward(ctx: CheckContext, A: np.ndarray, x: np.ndarray, b: np.ndarray) -> 
             ctx.expect_array("y from affine_sigmoid_forward", y, (m,)))
 
 
-def _backward(ctx: CheckContext, A, x, b, u, y_grad) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _backward(ctx: CheckContext, A: np.ndarray, x: np.ndarray, b: np.ndarray, u: np.ndarray,
+              y_grad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(ctx.expect_tuple("affine_sigmoid_backward(A, x, b, u, y_grad)",
                                   _call(ctx, "affine_sigmoid_backward", A, x, b, u, y_grad), 3))
 
@@ -90,7 +91,7 @@ def _vectorized_ops(node: ast.FunctionDef) -> list[str]:
     return found
 
 
-@check("both functions are @njit-compiled loops (read from your source)", points=1, target="numba")
+@check("both functions are @njit-compiled loops (read from your source)", points=2, target="numba")
 def compiled_loops(ctx: CheckContext) -> None:
     # Parsed, never run: a decorator that is not in the source cannot be faked at run time.
     for name in FUNCTIONS:

@@ -12,7 +12,7 @@ from grader.checklib import CheckContext, check
 GIB = 2**30
 
 
-def _raw(ctx: CheckContext, key: str):
+def _raw(ctx: CheckContext, key: str) -> object:
     """The learner's answer to `key`; an empty or missing one fails as 'not answered yet'."""
     raw = (ctx.answers or {}).get(key, "")
     if isinstance(raw, str) and not raw.strip():

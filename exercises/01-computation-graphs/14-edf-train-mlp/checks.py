@@ -133,10 +133,17 @@ def gradient_steps(ctx: CheckContext) -> None:
                "create rng = np.random.default_rng(seed) and pass it to both AffineParams.", diagnosis="seed")
     got, _ = _train(ctx, XOR_X, XOR_Y, {**run, "iterations": steps}, seed)
     expected = _reference_steps(XOR_X, XOR_Y, start, rate, steps)
-    for key in ("A1", "b1", "A2", "b2"):
-        if np.allclose(got[key], _reference_steps(XOR_X, XOR_Y, start, 0.5, steps)[key]) and rate != 0.5:
+    if not all(np.allclose(got[key], expected[key], rtol=1e-6, atol=1e-12) for key in got):
+        if all(np.allclose(got[key], value, rtol=1e-6) for key, value in
+               _reference_steps(XOR_X, XOR_Y, start, 0.5, steps).items()):
             ctx.fail(f"train(..., learning_rate={rate:g}) stepped with edf's default learning rate 0.5: set "
                      f"edf.core.learning_rate = learning_rate before the loop.", diagnosis="learning_rate")
+        for taken in range(3 * steps + 1):
+            if taken != steps and all(np.allclose(got[key], value, rtol=1e-6) for key, value in
+                                      _reference_steps(XOR_X, XOR_Y, start, rate, taken).items()):
+                ctx.fail(f"train(..., iterations={steps}) took {taken} gradient-descent steps, not {steps}: one "
+                         f"Forward(), Backward(L), UpdateParameters() per iteration.", diagnosis="iterations")
+    for key in ("A1", "b1", "A2", "b2"):
         ctx.expect_close(f"train(..., iterations={steps}, learning_rate={rate:g})[{key!r}], against {steps} steps of "
                          f"gradient descent from train(..., iterations=0) with the same seed", got[key],
                          expected[key])
