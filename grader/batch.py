@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from grader.catalog import Exercise
 from grader.engine import grade_exercise
@@ -142,5 +143,5 @@ def _print_summary(summary: dict, console: Console) -> None:
     for row in summary["exercises"]:
         top = row["common_mistakes"][0] if row["common_mistakes"] else None
         table.add_row(row["id"], f"{row['pass_rate']:.0%}", f"{row['mean_score']:g}/{row['max_score']:g}",
-                      f"{top['mistake']} (×{top['count']})" if top else "")
+                      Text(f"{top['mistake']} (×{top['count']})") if top else "")
     console.print(table)

@@ -169,6 +169,7 @@ def load_exercise(folder: Path, order: int, catalog_root: Path = EXERCISES_DIR,
 @dataclass(frozen=True)
 class Catalog:
     exercises: tuple[Exercise, ...]
+    errors: tuple[str, ...] = ()  # folders skipped because they are malformed (non-strict loading)
 
     def __iter__(self):
         return iter(self.exercises)
@@ -193,26 +194,38 @@ class Catalog:
         return [e for e in self.exercises if e.id in wanted]
 
 
-def load_catalog(root: Path = EXERCISES_DIR, solutions_root: Path | None = None) -> Catalog:
+def load_catalog(root: Path = EXERCISES_DIR, solutions_root: Path | None = None, *,
+                 strict: bool = True) -> Catalog:
     """Every exercise folder (one holding exercise.toml), ordered by folder name.
 
     Solutions sit at the matching paths under solutions_root (default: a `solutions` folder beside root).
+    strict: a malformed folder raises CatalogError; otherwise it is skipped and named in `errors`,
+    so one broken exercise does not take the whole course down for learners.
     """
     solutions_root = solutions_root or (SOLUTIONS_DIR if root == EXERCISES_DIR else root.parent / "solutions")
     folders = sorted(p.parent for p in root.glob("*/*/exercise.toml"))
-    exercises = tuple(load_exercise(folder, order, root, solutions_root) for order, folder in enumerate(folders))
-    seen: dict[str, Path] = {}
+    exercises: list[Exercise] = []
+    errors: list[str] = []
+    ids: dict[str, Path] = {}
     files: dict[str, Path] = {}
-    for exercise in exercises:
-        if exercise.id in seen:
-            raise CatalogError(f"duplicate exercise id {exercise.id!r} in {seen[exercise.id]} and {exercise.dir}")
-        if exercise.file in files:
-            raise CatalogError(f"{exercise.dir} and {files[exercise.file]} share the learner file {exercise.file}")
-        seen[exercise.id] = exercise.dir
-        files[exercise.file] = exercise.dir
-    return Catalog(exercises)
+    for order, folder in enumerate(folders):
+        try:
+            exercise = load_exercise(folder, order, root, solutions_root)
+            if exercise.id in ids:
+                raise CatalogError(f"duplicate exercise id {exercise.id!r} in {ids[exercise.id]} and {folder}")
+            if exercise.file in files:
+                raise CatalogError(f"{folder} and {files[exercise.file]} share the learner file {exercise.file}")
+        except (CatalogError, OSError) as exc:
+            if strict:
+                raise
+            errors.append(str(exc))
+            continue
+        ids[exercise.id] = folder
+        files[exercise.file] = folder
+        exercises.append(exercise)
+    return Catalog(tuple(exercises), tuple(errors))
 
 
 @cache
 def default_catalog() -> Catalog:
-    return load_catalog()
+    return load_catalog(strict=False)

@@ -100,8 +100,8 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                               memory_mb=exercise.memory_mb)
     try:
         specs = load_checks(exercise.checks_path)
-        if proc is not None and "grader.reference" in sys.modules:
-            sys.modules["grader.reference"].warm_up()
+        if proc is not None and "grader.kernels" in sys.modules:
+            sys.modules["grader.kernels"].warm_up()
         answers, answers_error = _read_answers(path) if exercise.kind == "quiz" else (None, None)
         checks: list[CheckResult] = []
         breach: SandboxBreach | None = None

@@ -277,8 +277,3 @@ def fanout_paths(x: float) -> tuple[float, float]:
     via_u, via_v = scalar_graphs.fanout_paths(float(x))
     return float(via_u), float(via_v)
 
-
-def warm_up() -> None:
-    """Load one cached kernel: Numba's first use initialises its CPU target (~0.2 s), which the
-    engine overlaps with the start of the learner's process."""
-    sigmoid(np.zeros(1))

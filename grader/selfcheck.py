@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from grader.catalog import Exercise
 from grader.engine import grade_exercise
@@ -79,7 +80,7 @@ def check_solutions(exercises: list[Exercise], *, jobs: int = 0, console: Consol
     bad = [r for r in results if r.problems]
     for r in bad:
         for problem in r.problems:
-            console.print(f"[red]{r.exercise.id}[/]: {problem}")
+            console.print(Text.assemble((r.exercise.id, "red"), ": ", problem))
     if not bad:
         console.print(f"All {len(results)} exercises: solutions pass, starters fail with 'not implemented yet'.")
     return not bad

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from grader.catalog import CatalogError, default_catalog
 from grader.formats import FORMATS
@@ -164,7 +165,10 @@ def cmd_check_solutions(args: argparse.Namespace) -> int:
     from grader.selfcheck import check_solutions
 
     exercises = _select(default_catalog(), args.ids)
-    return EXIT_OK if check_solutions(exercises, jobs=args.jobs) else EXIT_FAILED
+    healthy = check_solutions(exercises, jobs=args.jobs)
+    if default_catalog().errors:
+        err.print(f"[bold red]{len(default_catalog().errors)} exercise folder(s) are malformed[/] (see above).")
+    return EXIT_OK if healthy and not default_catalog().errors else EXIT_FAILED
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -207,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     try:
+        for problem in default_catalog().errors:
+            err.print(Text.assemble(("warning: ", "bold yellow"), "skipped a malformed exercise: ", problem))
         return COMMANDS[args.command](args)
     except (UsageError, WorkspaceError, CatalogError) as exc:
         err.print(f"[bold red]error:[/] {exc}")

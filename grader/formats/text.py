@@ -24,7 +24,7 @@ def exercise_panel(result: ExerciseResult, *, show_hint: bool = True) -> Panel:
     table.add_column("target", style="dim")
     table.add_column("points", justify="right")
     for check in result.checks:
-        table.add_row(_mark(check.passed), check.name, check.target, f"{check.points:g}/{check.max_points:g}")
+        table.add_row(_mark(check.passed), Text(check.name), check.target, f"{check.points:g}/{check.max_points:g}")
     parts.append(table)
     failing = [c for c in result.checks if not c.passed]
     if failing and not result.error:
@@ -35,7 +35,7 @@ def exercise_panel(result: ExerciseResult, *, show_hint: bool = True) -> Panel:
                 parts.append(Text(check.details, style="dim"))
     if show_hint and result.hints and not result.passed:
         parts.append(Text(f"\nHint: {result.hints[0]}", style="yellow"))
-    title = f"{result.id} — {result.title}  [{result.score:g}/{result.max_score:g}]"
+    title = Text(f"{result.id} — {result.title}  [{result.score:g}/{result.max_score:g}]")
     return Panel(Group(*parts), title=title, title_align="left",
                  border_style="green" if result.passed else "red")
 
