@@ -101,8 +101,18 @@ class Exercise:
     def instructions(self) -> str:
         return self.instructions_path.read_text(encoding="utf-8")
 
+    @property
+    def part(self) -> str:
+        """The course part (chapter folder) this exercise belongs to, e.g. 01-computation-graphs."""
+        return self.dir.parent.name
+
+    def part_number(self) -> int:
+        prefix = self.part.split("-", 1)[0]
+        return int(prefix) if prefix.isdigit() else 0
+
     def chapter_title(self) -> str:
-        return self.dir.parent.name.split("-", 1)[-1].replace("-", " ").capitalize()
+        """The course part's title, from its folder name."""
+        return self.part.split("-", 1)[-1].replace("-", " ").capitalize()
 
 
 def _require(data: dict, key: str, kind: type | tuple[type, ...], where: Path):

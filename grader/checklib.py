@@ -31,11 +31,11 @@ from grader.sandbox import LearnerProcess
 class CheckSpec:
     name: str
     points: float
-    target: str
+    target: str | None  # None: the exercise's first target ("quiz" for quizzes)
     fn: Callable[[CheckContext], None]
 
 
-def check(name: str, *, points: float = 1, target: str = "numpy"):
+def check(name: str, *, points: float = 1, target: str | None = None):
     """Register a check; checks run in the order they are defined in checks.py."""
 
     def register(fn: Callable[[CheckContext], None]):

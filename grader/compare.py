@@ -96,7 +96,8 @@ def diagnose(got: np.ndarray, expected: np.ndarray, *, tol: float, batch: int | 
     for name, term in (terms or {}).items():
         if term.shape == got.shape and np.max(rel_error(got, term)) < tol:
             return "missing_term", f"equals only {name}: the other contributions are missing"
-    c = _is_multiple(got, expected, tol)
+    # Any single wrong number is "some multiple" of the right one: only name a factor for arrays.
+    c = _is_multiple(got, expected, tol) if expected.size > 1 else None
     if c is not None:
         if batch and batch > 1 and (abs(c - batch) < 1e-6 * batch or abs(c - 1 / batch) < 1e-6 / batch):
             how = "summed where the mean was expected" if c > 1 else "averaged where the sum was expected"

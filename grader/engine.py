@@ -49,6 +49,13 @@ def _probe_source(exercise: Exercise) -> str | None:
     return "\n\n".join(sources) if sources else None
 
 
+def _resolved(spec: CheckSpec, exercise: Exercise) -> CheckSpec:
+    if spec.target is not None:
+        return spec
+    target = "quiz" if exercise.kind == "quiz" else exercise.targets[0]
+    return CheckSpec(spec.name, spec.points, target, spec.fn)
+
+
 def _order_hints(exercise: Exercise, diagnoses: set[str]) -> list[str]:
     first = [h.text for h in exercise.hints if diagnoses.intersection(h.on)]
     rest = [h.text for h in exercise.hints if h.text not in first]
@@ -113,6 +120,7 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                 breach = exc
             except LearnerError as exc:
                 import_error = exc
+        specs = tuple(_resolved(spec, exercise) for spec in specs)
         for spec in specs:
             if breach is not None:
                 checks.append(CheckResult(spec.name, False, "not run: the learner process had ended",

@@ -46,7 +46,8 @@ def _elementwise(kernel: Callable[..., F64], *args: ArrayLike) -> F64:
     # Broadcast once here so the 1-D kernels see equal-length flat arrays.
     arrays = np.broadcast_arrays(*(_f64(a) for a in args))
     shape = arrays[0].shape
-    flat = [np.ascontiguousarray(a).ravel() for a in arrays]
+    # Copies: broadcast views are read-only, which Numba warns about.
+    flat = [np.array(a, dtype=np.float64, order="C").ravel() for a in arrays]
     return kernel(*flat).reshape(shape)
 
 

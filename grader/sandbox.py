@@ -129,13 +129,18 @@ class LearnerProcess:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
+        cuda = cuda_mode()
+        # A CUDA context on a real GPU reserves far more address space than any sane RLIMIT_AS,
+        # so there the limit is on resident memory instead, watched from here (_check_memory).
+        self._watch_rss = cuda == "gpu" and os.path.exists("/proc/self/statm")
+        address_limit = 0 if self._watch_rss else self.memory_mb
         argv = [sys.executable, "-I", str(WORKER_DIR / "child.py"), str(req_r), str(rep_w),
-                str(self.memory_mb), str(self.workspace_root), str(PACKAGE_ROOT),
+                str(address_limit), str(self.workspace_root), str(PACKAGE_ROOT),
                 str(int(self.time_limit * 2) + 10)]  # CPU seconds: also ends forks that escaped the group
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
-                cwd=self._cwd, env=_child_env(cuda_mode()), start_new_session=True, close_fds=True,
+                cwd=self._cwd, env=_child_env(cuda), start_new_session=True, close_fds=True,
             )
         finally:
             for fd in (req_r, rep_w, out_w):
@@ -236,8 +241,20 @@ class LearnerProcess:
             f"elements than needed.",
         )
 
+    def _check_memory(self) -> None:
+        assert self._proc is not None
+        try:
+            pages = int(Path(f"/proc/{self._proc.pid}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            return
+        if pages * os.sysconf("SC_PAGE_SIZE") > self.memory_mb * 1024 * 1024:
+            raise self._breach("memory", f"Your code used more than {self.memory_mb} MB of memory while "
+                                         f"{self.current_step}.")
+
     def _pump(self, timeout: float) -> None:
         """Wait for output or reply bytes, up to timeout seconds."""
+        if self._watch_rss:
+            self._check_memory()
         for key, _ in self._selector.select(timeout=max(0.0, min(timeout, 0.25))):
             try:
                 data = os.read(key.fd, 1 << 20)

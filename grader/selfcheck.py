@@ -43,7 +43,7 @@ class SelfCheck:
                          + "; ".join(f"[{c.target}] {c.name}: {c.message}" for c in crashed))
         targets = {c.target for c in self.solution.checks}
         missing = set(self.exercise.targets) - targets
-        if missing:
+        if missing and self.exercise.kind == "code":
             found.append(f"no checks for target(s) {sorted(missing)}")
         return found
 

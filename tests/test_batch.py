@@ -150,7 +150,7 @@ def test_submissions_are_read_never_written(batch: Batch) -> None:
 
 def test_a_time_limit_stops_an_infinite_loop_without_holding_up_the_class(tmp_path: Path,
                                                                           sigmoid: Exercise) -> None:
-    fast = dataclasses.replace(sigmoid, time_limit=2)
+    fast = dataclasses.replace(sigmoid, time_limit=4)
     subs = tmp_path / "subs"
     Workspace.init(subs / "alice", solutions=True)
     _bare(subs / "lou", sigmoid, LOOPS)
@@ -158,7 +158,7 @@ def test_a_time_limit_stops_an_infinite_loop_without_holding_up_the_class(tmp_pa
     reports = {p.stem: json.loads(p.read_text()) for p in (tmp_path / "out" / "reports").glob("*.json")}
     assert reports["alice"]["score"] == 8
     assert reports["lou"]["score"] == 0 and "time limit" in reports["lou"]["exercises"][0]["error"]
-    assert reports["lou"]["exercises"][0]["duration_s"] < 2 + 4
+    assert reports["lou"]["exercises"][0]["duration_s"] < 4 + 4
     assert summary.learners == 2 and not summary.all_passed
 
 

@@ -31,9 +31,10 @@ class _BlockGraderImports(importlib.abc.MetaPathFinder):
 
 
 def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
-    limit = memory_mb * 1024 * 1024
-    # soft == hard, so learner code cannot raise them again; forks inherit them
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # soft == hard, so learner code cannot raise them again; forks inherit them.
+    if memory_mb > 0:  # 0: on a real GPU the grader watches resident memory instead
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # The CUDA simulator runs one OS thread per CUDA thread; small stacks keep them within the limit.

@@ -52,7 +52,7 @@ class CourseTree(Tree[str]):
         self._exercises = list(exercises)
         self._progress: Mapping[str, ExerciseProgress] = {}
         self._leaves: dict[str, TreeNode[str]] = {}
-        self._chapters: dict[int, TreeNode[str]] = {}
+        self._chapters: dict[str, TreeNode[str]] = {}  # by course part (chapter folder), in course order
         self._query = ""
         self._current: str | None = None
 
@@ -108,10 +108,10 @@ class CourseTree(Tree[str]):
         self._chapters.clear()
         visible = self._visible()
         for exercise in visible:
-            chapter = self._chapters.get(exercise.chapter)
+            chapter = self._chapters.get(exercise.part)
             if chapter is None:
                 chapter = self.root.add("", data=None, expand=True)
-                self._chapters[exercise.chapter] = chapter
+                self._chapters[exercise.part] = chapter
             self._leaves[exercise.id] = chapter.add_leaf(self._leaf_label(exercise), data=exercise.id)
         for chapter_no, node in self._chapters.items():
             node.set_label(self._chapter_label(chapter_no))
@@ -127,11 +127,14 @@ class CourseTree(Tree[str]):
         # Line numbers exist only once the tree has laid its lines out.
         self.call_after_refresh(self.move_cursor, node)
 
-    def _chapter_label(self, chapter: int) -> Text:
-        members = [e for e in self._exercises if e.chapter == chapter]
+    def _chapter_label(self, chapter: str) -> Text:
+        members = [e for e in self._exercises if e.part == chapter]
         done = sum(1 for e in members if (p := self._progress.get(e.id)) is not None and p.passed)
         title = members[0].chapter_title() if members else ""
-        return Text.assemble((f"{chapter}. {title}", "bold"), (f"  {done}/{len(members)}", "dim"))
+        number = members[0].part_number() if members else 0
+        chapters = sorted({e.chapter for e in members}) or [0]
+        notes = f"notes ch. {chapters[0]}" + (f"–{chapters[-1]}" if len(chapters) > 1 else "")
+        return Text.assemble((f"{number}. {title}", "bold"), (f"  {done}/{len(members)}  {notes}", "dim"))
 
     def _leaf_label(self, exercise: Exercise) -> Text:
         mark, style = status_mark(self._progress.get(exercise.id))
