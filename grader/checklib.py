@@ -134,6 +134,29 @@ class CheckContext:
                               diagnosis="dtype")
         return got
 
+    def expect_number(self, label: str, got, *, explain: str = "") -> float:
+        """A learner's scalar as a float (a 1-element array counts); anything else fails the check."""
+        if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "biuf":
+            got = float(got.reshape(()))
+        if not isinstance(got, int | float) or isinstance(got, bool):
+            kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
+            raise CheckFailed(f"{label} should be a number, but is a {kind}{explain}", diagnosis="dtype")
+        return float(got)
+
+    def expect_numbers(self, label: str, got, keys: tuple[str, ...], *,
+                       explain: Callable[[str], str] | None = None) -> dict[str, float]:
+        """A learner's dict of named scalars, as floats; a missing key or a non-number fails with its name."""
+        if not isinstance(got, dict) or "__unsupported__" in got:
+            kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
+            raise CheckFailed(f"{label} should return a dict with the keys {list(keys)}, but returned a {kind}",
+                              diagnosis="dtype")
+        missing = [k for k in keys if k not in got]
+        if missing:
+            raise CheckFailed(f"{label} returned a dict without the key(s) {missing}; expected the keys "
+                              f"{list(keys)}", diagnosis="dtype")
+        return {k: self.expect_number(f"{label}['{k}']", got[k], explain=explain(k) if explain else "")
+                for k in keys}
+
     def fail(self, message: str, *, diagnosis: str | None = None, details: str = "") -> None:
         raise CheckFailed(message, diagnosis=diagnosis, details=details)
 

@@ -26,18 +26,17 @@ class Problem:
     missing_term: tuple[str, np.ndarray]
 
 
-def affine(rng: np.random.Generator, n: int = 6, d: int = 4, m: int = 4) -> Problem:
-    """L = Σ G ⊙ (X A + b), through grader.reference."""
+def affine(rng: np.random.Generator, n: int = 6, d: int = 4, m: int = 4, lam: float = 0.3) -> Problem:
+    """L = Σ G ⊙ (X A + b) + λ/2 ‖A‖², the affine part through grader.reference."""
     X, A, b = rng.standard_normal((n, d)), rng.standard_normal((d, m)), rng.standard_normal(m)
     G = rng.standard_normal((n, m))
 
     def f(p: Inputs) -> float:
-        return float(np.sum(G * ref.affine_forward(p["X"], p["A"], p["b"])))
+        return float(np.sum(G * ref.affine_forward(p["X"], p["A"], p["b"])) + 0.5 * lam * np.sum(p["A"] ** 2))
 
     dX, dA, db = ref.affine_backward(G, X, A)
-    # dA = Xᵀ G: the contribution of the first example only is a missing term
-    return Problem(f, {"X": X, "A": A, "b": b}, {"X": dX, "A": dA, "b": db}, n,
-                   ("A", np.outer(X[0], G[0])))
+    # forgetting the weight decay's λA leaves only Xᵀ G
+    return Problem(f, {"X": X, "A": A, "b": b}, {"X": dX, "A": dA + lam * A, "b": db}, n, ("A", dA))
 
 
 def softmax_ce(rng: np.random.Generator, n: int = 5, c: int = 3) -> Problem:

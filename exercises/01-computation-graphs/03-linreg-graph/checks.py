@@ -28,27 +28,6 @@ def _cases(ctx: CheckContext) -> list[Case]:
     return cases
 
 
-def _named(ctx: CheckContext, label: str, got, keys: tuple[str, ...]) -> dict[str, float]:
-    """The learner's dict as floats; a missing key or a non-number fails with a message that says so."""
-    if not isinstance(got, dict) or "__unsupported__" in got:
-        kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
-        ctx.fail(f"{label} should return a dict with the keys {list(keys)}, but returned a {kind}",
-                 diagnosis="dtype")
-    missing = [k for k in keys if k not in got]
-    if missing:
-        ctx.fail(f"{label} returned a dict without the key(s) {missing}; expected the keys {list(keys)}",
-                 diagnosis="dtype")
-    out = {}
-    for key in keys:
-        value = got[key]
-        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biuf":
-            value = float(value.reshape(()))
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            ctx.fail(f"{label}['{key}'] should be a number, but is a {type(value).__name__}", diagnosis="dtype")
-        out[key] = float(value)
-    return out
-
-
 def _fine_ref(case: Case) -> dict[str, float]:
     return dict(zip(FINE_VALUES + FINE_GRADS, ref.linreg_fine(*case), strict=True))
 
@@ -68,12 +47,12 @@ def _expect_nodes(ctx: CheckContext, fn: str, got: list[dict[str, float]], expec
 
 def _forward(ctx: CheckContext, graph: str, case: Case) -> dict[str, float]:
     keys = FINE_VALUES if graph == "fine" else COARSE_VALUES
-    return _named(ctx, f"{graph}_forward(w0, w1, x, y)", ctx.call(f"{graph}_forward", *case), keys)
+    return ctx.expect_numbers(f"{graph}_forward(w0, w1, x, y)", ctx.call(f"{graph}_forward", *case), keys)
 
 
 def _backward(ctx: CheckContext, graph: str, case: Case, values: dict[str, float]) -> dict[str, float]:
     keys = FINE_GRADS if graph == "fine" else COARSE_GRADS
-    return _named(ctx, f"{graph}_backward", ctx.call(f"{graph}_backward", *case, values), keys)
+    return ctx.expect_numbers(f"{graph}_backward", ctx.call(f"{graph}_backward", *case, values), keys)
 
 
 @check("fine graph forward: u, ŷ, z, L (L538–541)", points=2)

@@ -14,21 +14,13 @@ def _xs(ctx: CheckContext) -> list[float]:
     return [float(x) for x in ctx.rng.uniform(-3.0, 3.0, size=10 if ctx.official else 6)]
 
 
+def _explain(key: str) -> str:
+    attribute = f"{key[3:]}.grad" if key.startswith("dL_") else f"{key}.value"
+    return f": does your code set {attribute}?"
+
+
 def _named(ctx: CheckContext, got) -> dict[str, float]:
-    if not isinstance(got, dict) or "__unsupported__" in got:
-        ctx.fail(f"fanout(x) should return a dict with the keys {list(KEYS)}; did you change it?",
-                 diagnosis="dtype")
-    out = {}
-    for key in KEYS:
-        value = got.get(key)
-        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biuf":
-            value = float(value.reshape(()))
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            attribute = f"{key[3:]}.grad" if key.startswith("dL_") else f"{key}.value"
-            ctx.fail(f"fanout(x)['{key}'] should be a number, but is a {type(value).__name__}: does your code set "
-                     f"{attribute}?", diagnosis="dtype")
-        out[key] = float(value)
-    return out
+    return ctx.expect_numbers("fanout(x)", got, KEYS, explain=_explain)
 
 
 def _fanout(ctx: CheckContext, x: float) -> dict[str, float]:

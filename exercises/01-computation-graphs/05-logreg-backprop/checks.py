@@ -27,37 +27,16 @@ def _cases(ctx: CheckContext) -> list[Case]:
     return cases
 
 
-def _named(ctx: CheckContext, label: str, got, keys: tuple[str, ...]) -> dict[str, float]:
-    """The learner's dict as floats; a missing key or a non-number fails with a message that says so."""
-    if not isinstance(got, dict) or "__unsupported__" in got:
-        kind = got.get("__unsupported__", "dict") if isinstance(got, dict) else type(got).__name__
-        ctx.fail(f"{label} should return a dict with the keys {list(keys)}, but returned a {kind}",
-                 diagnosis="dtype")
-    missing = [k for k in keys if k not in got]
-    if missing:
-        ctx.fail(f"{label} returned a dict without the key(s) {missing}; expected the keys {list(keys)}",
-                 diagnosis="dtype")
-    out = {}
-    for key in keys:
-        value = got[key]
-        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biuf":
-            value = float(value.reshape(()))
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            ctx.fail(f"{label}['{key}'] should be a number, but is a {type(value).__name__}", diagnosis="dtype")
-        out[key] = float(value)
-    return out
-
-
 def _ref(case: Case) -> dict[str, float]:
     return dict(zip(VALUES + GRADS, ref.logreg_scalar(*case), strict=True))
 
 
 def _forward(ctx: CheckContext, case: Case) -> dict[str, float]:
-    return _named(ctx, "forward(w0, w1, x, y)", ctx.call("forward", *case), VALUES)
+    return ctx.expect_numbers("forward(w0, w1, x, y)", ctx.call("forward", *case), VALUES)
 
 
 def _backward(ctx: CheckContext, case: Case, values: dict[str, float]) -> dict[str, float]:
-    return _named(ctx, "backward(w0, w1, x, y, values)", ctx.call("backward", *case, values), GRADS)
+    return ctx.expect_numbers("backward(w0, w1, x, y, values)", ctx.call("backward", *case, values), GRADS)
 
 
 def _expect(ctx: CheckContext, key: str, got: np.ndarray, expected: np.ndarray,
