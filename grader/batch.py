@@ -82,8 +82,10 @@ def grade_batch(submissions: Path, out: Path, exercises: list[Exercise], *, jobs
                                                      error=f"internal grader error: {exc}") for e in exercises],
                                      str(folder), official)
             reports[folder.name] = report
-            (out / "reports" / f"{_safe_name(folder.name)}.json").write_text(to_json(report) + "\n")
             progress.advance(task)
+    # Written only once every learner process has ended: none can overwrite another's report.
+    for learner, report in reports.items():
+        (out / "reports" / f"{_safe_name(learner)}.json").write_text(to_json(report) + "\n")
     csv_path = _write_csv(out / "grades.csv", reports, exercises)
     summary = class_summary(reports, exercises)
     summary_path = out / "summary.json"

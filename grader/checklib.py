@@ -82,18 +82,21 @@ class CheckContext:
         """fn(*args, **kwargs) from the learner's module, run in the learner's process."""
         return self._run(fn, fn, args, kwargs)
 
-    def probe(self, name: str, *args, **kwargs):
-        """A function of the exercise's probe.py, run in the learner's process with the learner's module."""
-        return self._run(f"probe:{name}", name, args, kwargs)
+    def probe(self, name: str, *args, label: str | None = None, **kwargs):
+        """A function of the exercise's probe.py, run in the learner's process with the learner's module.
+        label names the learner code it exercises, for messages (default: the probe's name)."""
+        return self._run(f"probe:{name}", label or name, args, kwargs)
 
     def _run(self, fn: str, label: str, args, kwargs):
         if self.proc is None:
             raise RuntimeError("this check has no learner process (quiz exercises read ctx.answers)")
         result, mutated = self.proc.call(fn, *args, **kwargs)
         if mutated:
-            which = ", ".join(f"#{i + 1}" for i in mutated)
+            # A probe's arguments are not the learner function's own: do not number them.
+            which = "an input array" if fn.startswith("probe:") else "its input argument " + ", ".join(
+                f"#{i + 1}" for i in mutated)
             raise CheckFailed(
-                f"`{label}` changed its input argument {which} in place. Callers (and the graph) still need "
+                f"`{label}` changed {which} in place. Callers (and the graph) still need "
                 f"those values: work on a copy (x.copy()) or build a new array instead.",
                 diagnosis="in_place",
             )
@@ -173,7 +176,7 @@ class CheckContext:
     # -- static checks on the learner's source (parsed, never run) -----------------------------
 
     def decorators_of(self, function: str) -> list[str]:
-        """Decorator names on a top-level function of the learner file (e.g. ['njit'])."""
+        """Dotted decorator names on a top-level function of the learner file (e.g. ['njit'], ['cuda.jit'])."""
         try:
             tree = ast.parse(self.source)
         except SyntaxError:
@@ -183,7 +186,7 @@ class CheckContext:
                 names = []
                 for deco in node.decorator_list:
                     target = deco.func if isinstance(deco, ast.Call) else deco
-                    names.append(ast.unparse(target).split(".")[-1])
+                    names.append(ast.unparse(target))
                 return names
         return []
 

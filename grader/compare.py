@@ -85,8 +85,8 @@ def diagnose(got: np.ndarray, expected: np.ndarray, *, tol: float, batch: int | 
                                     f"were expected: do not sum over the batch here")
         return "shape", f"has shape {got.shape}, expected {expected.shape}"
     if not np.all(np.isfinite(got)):
-        bad = np.argwhere(~np.isfinite(got))[0]
-        return "nan", f"contains {got[tuple(bad)]} at index {list(bad)}"
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
+        return "nan", f"contains {got[bad]} at index {list(bad)}"
     if np.all(got == 0) and np.any(expected != 0):
         return "zeros", DIAGNOSES["zeros"]
     if np.max(rel_error(got, -expected)) < tol:

@@ -151,6 +151,11 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                 breach = exc
                 checks.append(CheckResult(spec.name, False, exc.message, 0.0, spec.points, spec.target,
                                           exc.kind))
+            except Exception as exc:  # the check's own code tripped over what the learner returned
+                checks.append(CheckResult(
+                    spec.name, False, f"the check could not use what your code returned ({type(exc).__name__}: "
+                                      f"{exc}); compare your return values with the instructions",
+                    0.0, spec.points, spec.target, "grader_error"))
             else:
                 checks.append(CheckResult(spec.name, True, "passed", spec.points, spec.points, spec.target))
     finally:

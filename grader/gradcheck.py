@@ -33,10 +33,13 @@ class GradCheckResult:
     index: tuple[int, ...] | None = None
     analytic: float | None = None
     numeric: float | None = None
+    problem: str | None = None  # set when the gradient could not be compared at all (e.g. its shape)
 
     def describe(self) -> str:
         if self.ok:
             return f"gradients match central differences (max relative error {self.max_rel_error:.1e})"
+        if self.problem:
+            return self.problem
         where = f"{self.tensor}[{', '.join(map(str, self.index or ()))}]"
         return (f"the gradient of {where} is {self.analytic:.8g}, but central differences give "
                 f"{self.numeric:.8g} (relative error {self.max_rel_error:.2e})")
@@ -81,6 +84,10 @@ def gradcheck(f: ScalarFn, inputs: dict[str, np.ndarray], analytic: dict[str, np
     worst = 0.0
     failing: list[str] = []
     for name, grad in analytic.items():
+        if np.shape(grad) != base[name].shape:
+            return GradCheckResult(False, float("inf"), fn.calls, full, name, None, None, None,
+                                   f"the gradient of {name} has shape {np.shape(grad)}, but {name} has shape "
+                                   f"{base[name].shape}")
         direction = rng.standard_normal(base[name].shape)
         direction /= max(np.linalg.norm(direction), 1e-12)
         numeric = (fn(_shifted(base, name, h * direction)) - fn(_shifted(base, name, -h * direction))) / (2 * h)

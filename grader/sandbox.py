@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import secrets
 import selectors
 import shutil
 import signal
@@ -48,6 +49,47 @@ def kill_all() -> None:
 
 
 atexit.register(kill_all)
+
+
+def _become_subreaper() -> bool:
+    """Orphans of learner code (double forks, setsid) are re-parented to us instead of init, so
+    _reap_orphans can end them. Linux only; elsewhere the process group and RLIMIT_CPU remain."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+_SUBREAPER = _become_subreaper()
+
+
+def _reap_orphans() -> None:
+    """Kill learner orphans re-parented to us: our children that lead their own session (setsid)
+    and are not a live worker. Editors or other tools we start share our session and are spared."""
+    if not _SUBREAPER:
+        return
+    with _LIVE_LOCK:  # held throughout: no worker starts while we decide what is an orphan
+        _reap_orphans_locked({p._proc.pid for p in _LIVE if p._proc is not None})
+
+
+def _reap_orphans_locked(workers: set[int]) -> None:
+    me = os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid, ppid, sid = int(stat.parent.name), int(fields[1]), int(fields[3])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == me and sid == pid and pid not in workers:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
 
 
 class SandboxBreach(Exception):
@@ -91,8 +133,6 @@ def _child_env(cuda: str) -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "NUMBA_CACHE_DIR", "CUDA_HOME", "CUDA_PATH",
             "LD_LIBRARY_PATH", "NUMBA_CUDA_DRIVER", "CUDA_VISIBLE_DEVICES", "SYSTEMROOT")
     env = {k: os.environ[k] for k in keep if k in os.environ}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONHASHSEED"] = "0"
     env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
     env["NUMBA_NUM_THREADS"] = "1"
     # Out-of-bounds indexing in learner @njit code raises IndexError instead of corrupting memory.
@@ -120,8 +160,6 @@ class LearnerProcess:
         self._cwd = tempfile.mkdtemp(prefix="gradschool-run-")
         self._closed = False
         self._start()
-        with _LIVE_LOCK:
-            _LIVE.add(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -134,14 +172,19 @@ class LearnerProcess:
         # so there the limit is on resident memory instead, watched from here (_check_memory).
         self._watch_rss = cuda == "gpu" and os.path.exists("/proc/self/statm")
         address_limit = 0 if self._watch_rss else self.memory_mb
-        argv = [sys.executable, "-I", str(WORKER_DIR / "child.py"), str(req_r), str(rep_w),
+        # -I ignores PYTHON* variables, so: -u (output reaches us even if the process dies), -B and a
+        # fresh pycache prefix (the file as saved now is graded, never stale bytecode; nothing written).
+        argv = [sys.executable, "-I", "-u", "-B", "-X", f"pycache_prefix={self._cwd}",
+                str(WORKER_DIR / "child.py"), str(req_r), str(rep_w),
                 str(address_limit), str(self.workspace_root), str(PACKAGE_ROOT),
                 str(int(self.time_limit * 2) + 10)]  # CPU seconds: also ends forks that escaped the group
         try:
-            self._proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
-                cwd=self._cwd, env=_child_env(cuda), start_new_session=True, close_fds=True,
-            )
+            with _LIVE_LOCK:  # registered before any _reap_orphans can see it
+                self._proc = subprocess.Popen(
+                    argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
+                    cwd=self._cwd, env=_child_env(cuda), start_new_session=True, close_fds=True,
+                )
+                _LIVE.add(self)
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
@@ -160,6 +203,8 @@ class LearnerProcess:
             _LIVE.discard(self)
         if self._proc is not None and self._proc.poll() is None:
             self._kill()
+        self._drain_output()
+        _reap_orphans()
         for fd in (self._req_w, self._rep_r, self._out_r):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -203,8 +248,13 @@ class LearnerProcess:
         return reply.get("result"), mutated
 
     def _roundtrip(self, request: dict):
+        request["id"] = secrets.token_hex(8)
         self._send(encode(request))
         reply = self._receive()
+        if isinstance(reply, dict) and reply.get("id") != request["id"]:
+            raise self._breach("protocol", "The learner process sent a reply the grader did not ask for (while "
+                                           f"{self.current_step}): exercise code must not write to the "
+                                           "grader's channel.")
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._breach("protocol", "The learner process sent a reply the grader does not understand "
                                            "(did the code write to the grader's channel or patch the worker?).")
@@ -279,10 +329,23 @@ class LearnerProcess:
             else:
                 self._reader.feed(data)
 
+    def _drain_output(self) -> None:
+        """Read what the process printed before it ended (up to the cap): it helps the learner most then."""
+        while len(self.output) < self.output_cap:
+            try:
+                data = os.read(self._out_r, 1 << 16)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
+            self.output_total += len(data)
+            self.output += data[: self.output_cap - len(self.output)]
+
     def _died(self) -> SandboxBreach:
         assert self._proc is not None
         try:
             code = self._proc.wait(timeout=2)
+            self._drain_output()
         except subprocess.TimeoutExpired:
             return self._breach("protocol", f"Your code closed the grader's channel while {self.current_step}.")
         if code < 0:

@@ -12,7 +12,6 @@ overwritten without a backup.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Iterable
@@ -145,7 +144,8 @@ class Workspace:
         if not path.exists():
             return None
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        dest = self.backups_dir / f"{path.relative_to(self.root)}.{stamp}.{os.getpid()}"
+        # nanoseconds too: two resets within a second must not overwrite the first backup
+        dest = self.backups_dir / f"{path.relative_to(self.root)}.{stamp}.{time.time_ns() % 10**9:09d}"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, dest)
         return dest

@@ -274,8 +274,12 @@ def _assert_zero(result: ExerciseResult) -> None:
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_learner_file_scores_zero_and_grading_goes_on(name: str, tmp_path: Path, sigmoid: Exercise) -> None:
+def test_hostile_learner_file_scores_zero_and_grading_goes_on(name: str, tmp_path: Path, sigmoid: Exercise,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     template, words, status, memory_mb = HOSTILE[name]
+    if name == "memory_hog_address_space":
+        # the address-space limit is the CPU-only defence (on a GPU the grader watches resident memory instead)
+        monkeypatch.setenv("GRADSCHOOL_CUDA", "sim")
     forged_dir = tmp_path / "tmp"
     forged_dir.mkdir()
     solution = sigmoid.solution_path.read_text(encoding="utf-8")
@@ -339,7 +343,6 @@ def test_in_place_message_names_the_learners_function_not_grader_internals(tmp_p
     extreme = next(c for c in result.checks if "700" in c.name)
     assert extreme.diagnosis == "in_place"
     assert "sigmoid" in extreme.message and "strict" not in extreme.message, extreme.message
-    assert "#1" in extreme.message, extreme.message  # x is sigmoid's first (and only) argument
 
 
 def test_grading_reads_the_file_as_saved_now_not_stale_bytecode(tmp_path: Path, sigmoid: Exercise) -> None:
@@ -498,7 +501,7 @@ def test_a_return_value_that_breaks_a_checks_own_code_does_not_stop_grading(tmp_
     (folder / "README.md").write_text("# Return 42 (section 1.1)\n")
     (folder / "checks.py").write_text(TINY_CHECKS)
     (folder / "answer.py").write_text("def answer():\n    raise NotImplementedError('answer')\n")
-    tiny = load_exercise(folder, 0)
+    tiny = load_exercise(folder, 0, tmp_path / "course", tmp_path / "solutions")
     ws = Workspace.init(tmp_path / "ws", solutions=False, catalog=Catalog((tiny,)))
     ws.file_for(tiny).write_text("def answer():\n    return {'value': 42}\n")
     ws.catalog = Catalog((tiny, sigmoid))

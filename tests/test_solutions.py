@@ -14,11 +14,8 @@ from grader.engine import NOT_IMPLEMENTED, grade_exercise, load_checks
 from grader.selfcheck import SelfCheck
 from grader.workspace import Workspace
 
-try:  # a malformed exercise folder fails one test below instead of stopping the whole suite at collection
-    EXERCISES = list(default_catalog())
-    CATALOG_ERROR: CatalogError | None = None
-except CatalogError as exc:
-    EXERCISES, CATALOG_ERROR = [], exc
+CATALOG = default_catalog()  # skips malformed folders, listing them in CATALOG.errors
+EXERCISES = list(CATALOG)
 
 
 def _failures(result) -> str:
@@ -49,13 +46,15 @@ def test_solution_earns_full_marks_and_starter_earns_zero(exercise: Exercise, so
         assert check.diagnosis == "not_implemented", f"{check.name}: {check.diagnosis}: {check.message}"
         assert check.message.startswith(NOT_IMPLEMENTED) or "not implemented" in check.message.lower()
 
-    # every target the exercise claims is checked; the self-check finds nothing to complain about
-    assert set(exercise.targets) <= {c.target for c in local.checks}
+    # every target a code exercise claims is checked; the self-check finds nothing to complain about
+    if exercise.kind == "code":
+        assert set(exercise.targets) <= {c.target for c in local.checks}
     assert SelfCheck(exercise, local, hidden, starter).problems == []
 
 
-def test_catalog_loads_and_has_the_example() -> None:
-    assert CATALOG_ERROR is None, str(CATALOG_ERROR)
+def test_no_exercise_folder_is_malformed() -> None:
+    """A malformed folder is skipped for learners, so this is where it must show up."""
+    assert CATALOG.errors == (), "\n".join(CATALOG.errors)
     assert "sigmoid" in [e.id for e in EXERCISES]
 
 

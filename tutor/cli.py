@@ -55,11 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="text format: show passing exercises too")
 
     p = add("grade-batch", "grade a folder of learner workspaces (one subfolder each)")
-    p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    # One positional list, so ids may follow options: SUBMISSIONS [ID ...]
+    p.add_argument("paths", nargs="+", metavar="SUBMISSIONS [ID ...]",
+                   help="the submissions folder, then exercise ids (default: all)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the CSV and the reports")
     p.add_argument("--jobs", "-j", type=int, default=0, help="parallel graders (default: CPU count)")
     p.add_argument("--official", action="store_true", help="grade on hidden cases")
-    p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
 
     p = add("check-solutions", "check that every solution passes and every starter fails")
     p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
@@ -136,6 +137,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         report = grade_workspace(ws, exercises, official=args.official)
         if args.format == "text":
+            args.out.parent.mkdir(parents=True, exist_ok=True)
             with args.out.open("w", encoding="utf-8") as handle:
                 print_report(report, Console(file=handle, width=110), verbose=True)
         else:
@@ -154,10 +156,11 @@ def _select(catalog, ids: list[str]):
 def cmd_grade_batch(args: argparse.Namespace) -> int:
     from grader.batch import grade_batch
 
-    exercises = _select(default_catalog(), args.ids)
-    if not args.submissions.is_dir():
-        raise UsageError(f"{args.submissions} is not a folder of submissions (one subfolder per learner).")
-    summary = grade_batch(args.submissions, args.out, exercises, jobs=args.jobs, official=args.official)
+    submissions, ids = Path(args.paths[0]), args.paths[1:]
+    exercises = _select(default_catalog(), ids)
+    if not submissions.is_dir():
+        raise UsageError(f"{submissions} is not a folder of submissions (one subfolder per learner).")
+    summary = grade_batch(submissions, args.out, exercises, jobs=args.jobs, official=args.official)
     return EXIT_OK if summary.all_passed else EXIT_FAILED
 
 
@@ -209,7 +212,14 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     from grader.workspace import WorkspaceError
 
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # argparse leaves ids that follow an option unparsed (`grade-batch SUBS --out DIR ID`): take them.
+    list_attr = {"grade-batch": "paths", "grade": "ids", "check-solutions": "ids"}.get(args.command)
+    if extra and (list_attr is None or any(e.startswith("-") for e in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        setattr(args, list_attr, [*getattr(args, list_attr), *extra])
     try:
         for problem in default_catalog().errors:
             err.print(Text.assemble(("warning: ", "bold yellow"), "skipped a malformed exercise: ", problem))

@@ -12,7 +12,7 @@ SHAPES_HIDDEN = [(1,), (13, 2), (2, 3, 5)]
 
 def _strict(ctx: CheckContext, name: str, x: np.ndarray):
     try:
-        return ctx.probe("strict", name, x)
+        return ctx.probe("strict", name, x, label=name)
     except LearnerError as error:
         if error.type == "FloatingPointError":
             ctx.fail(f"`{name}` triggers a floating-point error ({error.message}) for inputs like "

@@ -98,7 +98,7 @@ def compiled_loops(ctx: CheckContext) -> None:
         node = _function_node(ctx.source, name)
         ctx.expect(node is not None, f"{name} must be a top-level function (def {name}(...)) in your file",
                    diagnosis="njit")
-        ctx.expect("njit" in ctx.decorators_of(name),
+        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
                    f"{name} is not decorated with @njit: put @njit(cache=True) on the line above its def",
                    diagnosis="njit")
         ops = _vectorized_ops(node)

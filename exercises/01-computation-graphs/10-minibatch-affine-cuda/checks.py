@@ -130,8 +130,7 @@ def _kernel_source_problem(source: str, name: str, *, tiled: bool) -> tuple[str,
     node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
     if node is None:
         return f"{name} must be a top-level function in your file", "shape"
-    # The full dotted decorator: checklib's decorators_of keeps only "jit", which numba.jit also has.
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
+    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]  # dotted
     if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
         return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
     body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
