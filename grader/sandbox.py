@@ -172,9 +172,9 @@ class LearnerProcess:
         # so there the limit is on resident memory instead, watched from here (_check_memory).
         self._watch_rss = cuda == "gpu" and os.path.exists("/proc/self/statm")
         address_limit = 0 if self._watch_rss else self.memory_mb
-        # -I ignores PYTHON* variables, so: -u (output reaches us even if the process dies), -B and a
-        # fresh pycache prefix (the file as saved now is graded, never stale bytecode; nothing written).
-        argv = [sys.executable, "-I", "-u", "-B", "-X", f"pycache_prefix={self._cwd}",
+        # -I ignores PYTHON* variables, so: -u (output reaches us even if the process dies) and -B
+        # (nothing written into the workspace). Learner files are always compiled from source (child.py).
+        argv = [sys.executable, "-I", "-u", "-B",
                 str(WORKER_DIR / "child.py"), str(req_r), str(rep_w),
                 str(address_limit), str(self.workspace_root), str(PACKAGE_ROOT),
                 str(int(self.time_limit * 2) + 10)]  # CPU seconds: also ends forks that escaped the group

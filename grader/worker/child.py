@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.abc
+import importlib.machinery
 import os
 import resource
 import sys
@@ -28,6 +29,30 @@ class _BlockGraderImports(importlib.abc.MetaPathFinder):
         if fullname.split(".")[0] in BLOCKED_PACKAGES:
             raise ImportError(f"'{fullname}' is not available to exercise code")
         return None
+
+
+class _FreshSourceLoader(importlib.machinery.SourceFileLoader):
+    """Compile a learner file from its source every time: a .pyc left from an edit saved within the
+    same second, with the same size, would otherwise be graded instead of the file as it is now."""
+
+    def get_code(self, fullname):
+        return compile(self.get_data(self.path), self.path, "exec", dont_inherit=True)
+
+
+class _LearnerFilesFinder(importlib.abc.MetaPathFinder):
+    """Finds modules under the workspace with _FreshSourceLoader; everything else as usual."""
+
+    def __init__(self, workspace_root: str) -> None:
+        self.workspace_root = workspace_root
+
+    def find_spec(self, fullname, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return None
+        if not os.path.realpath(spec.origin).startswith(self.workspace_root + os.sep):
+            return None
+        spec.loader = _FreshSourceLoader(fullname, spec.origin)
+        return spec
 
 
 def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
@@ -108,6 +133,7 @@ class Worker:
 
     def setup(self, import_root: str, module: str, probe_source: str | None, extra_roots: list[str]) -> dict:
         sys.path.insert(0, import_root)
+        sys.meta_path.insert(1, _LearnerFilesFinder(self.workspace_root))  # after the grader-import blocker
         for root in extra_roots:
             sys.path.insert(1, root)
         try:
