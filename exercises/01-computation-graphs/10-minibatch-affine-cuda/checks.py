@@ -20,7 +20,8 @@ NUMPY_HIDDEN = [(13, 9, 5), (2, 17, 3), (6, 1, 4)]
 # matmul (N, K, M): partial tiles along every axis for TILE = 8 or 16; K = 33 spans three tiles.
 MATMUL_LOCAL = [(5, 7, 3), (17, 9, 5), (3, 33, 2), (2, 3, 17), (1, 1, 1)]
 MATMUL_HIDDEN = [(19, 2, 3), (4, 18, 9)]
-AFFINE_CUDA_LOCAL = [(5, 7, 3), (17, 9, 5)]
+# Few and small: each launch costs ~0.1-0.3 s in the CUDA simulator; (17, 9, 5) runs in `launches`.
+AFFINE_CUDA_LOCAL = [(5, 7, 3)]
 AFFINE_CUDA_HIDDEN = [(3, 20, 2)]
 MEMORY_SIZE = 48  # N = D = M for the memory check: the (N, D, M) outer product is 884,736 bytes
 # Entries near 0 are compared absolutely below this: a real GPU contracts a*b + c into FMAs, which round
@@ -234,7 +235,6 @@ def launches(ctx: CheckContext) -> None:
     tile = _module_tile(ctx.source) or 0
     n, d, m = 17, 9, 5
     X, A, b, G = _layer(ctx, n, d, m)
-    _cuda_call(ctx, "affine_backward_cuda", f"X {(n, d)}, A {(d, m)}", G, X, A)  # "not implemented" first
     forward_log = ctx.probe("launches", "affine_forward_cuda", X, A, b)
     backward_log = ctx.probe("launches", "affine_backward_cuda", G, X, A)
     ctx.expect(len(forward_log["matmul_kernel"]) >= 1,

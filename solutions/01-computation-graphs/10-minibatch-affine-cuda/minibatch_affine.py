@@ -6,7 +6,7 @@ import math
 import numpy as np
 from numba import cuda, float64
 
-TILE = 16  # threads per block side, and the side of the shared-memory tiles
+TILE = 8  # threads per block side and tile side; 8 keeps Numba's CUDA simulator quick (64 threads a block)
 
 
 # --- NumPy -----------------------------------------------------------------------------------
