@@ -119,16 +119,21 @@ def class_summary(reports: dict[str, GradeReport], exercises: list[Exercise]) ->
         mistakes: Counter[str] = Counter()
         for result in results:
             if result.error:
-                mistakes[f"{result.status}: {result.error.splitlines()[0][:90]}"] += 1
+                if result.status != "missing":  # a missing file is counted in not_started
+                    mistakes[f"{result.status}: {result.error.splitlines()[0][:90]}"] += 1
+                continue
             for check in result.checks:
-                if not check.passed and check.diagnosis and not result.error:
-                    mistakes[f"{check.name}: {check.diagnosis}"] += 1
+                # An untouched function is not a mistake: it is counted in not_started.
+                if not check.passed and check.diagnosis and check.diagnosis != "not_implemented":
+                    mistakes[f"{check.diagnosis} in '{check.name}'"] += 1
         passed = sum(r.passed for r in results)
+        not_started = sum(r.status in {"not_implemented", "missing"} for r in results)
         per_exercise.append({
             "id": exercise.id,
             "learners": len(results),
             "passed": passed,
             "pass_rate": round(passed / len(results), 4) if results else 0.0,
+            "not_started": not_started,
             "mean_score": round(sum(r.score for r in results) / len(results), 4) if results else 0.0,
             "max_score": exercise.points,
             "common_mistakes": [{"mistake": m, "count": c} for m, c in mistakes.most_common(5)],
@@ -141,9 +146,11 @@ def _print_summary(summary: dict, console: Console) -> None:
     table.add_column("exercise")
     table.add_column("pass rate", justify="right")
     table.add_column("mean", justify="right")
-    table.add_column("most common mistake")
+    table.add_column("not started", justify="right")
+    table.add_column("most common mistake", max_width=60)
     for row in summary["exercises"]:
         top = row["common_mistakes"][0] if row["common_mistakes"] else None
-        table.add_row(row["id"], f"{row['pass_rate']:.0%}", f"{row['mean_score']:g}/{row['max_score']:g}",
+        table.add_row(row["id"], f"{row['pass_rate']:.0%}", f"{row['mean_score']:.3g}/{row['max_score']:g}",
+                      str(row["not_started"]),
                       Text(f"{top['mistake']} (×{top['count']})") if top else "")
     console.print(table)
