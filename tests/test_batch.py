@@ -133,8 +133,8 @@ def test_summary_has_pass_rates_and_the_most_common_mistakes(batch: Batch, sigmo
     # bob and gina left the starter untouched and frank sent nothing: not started, not a mistake
     assert row["not_started"] == 3
     assert not any("not_implemented" in m["mistake"] for m in mistakes)
-    assert mistakes and set(counts) == {1}  # the crashes, each once
-    assert all(m["mistake"].startswith(("crashed", "timeout")) for m in mistakes)
+    named = " | ".join(m["mistake"] for m in mistakes)
+    assert "segmentation fault" in named and "exit code 0" in named  # carol's and dave's crashes
 
 
 def test_exit_code_says_not_everyone_passed(batch: Batch) -> None:
