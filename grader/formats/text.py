@@ -28,11 +28,17 @@ def exercise_panel(result: ExerciseResult, *, show_hint: bool = True) -> Panel:
     parts.append(table)
     failing = [c for c in result.checks if not c.passed]
     if failing and not result.error:
-        for number, check in enumerate(failing):
-            parts.append(Text(f"\n✗ {check.name}:", style="bold"))
-            parts.append(Text(check.message))
-            if check.details and number == 0:  # the full excerpt for the first failure only
-                parts.append(Text(check.details, style="dim"))
+        # Checks failing with the same message (an import error, "not implemented yet") are said once.
+        by_message: dict[str, list] = {}
+        for check in failing:
+            by_message.setdefault(check.message, []).append(check)
+        for number, (message, checks) in enumerate(by_message.items()):
+            parts.append(Text(f"\n✗ {checks[0].name}:", style="bold"))
+            parts.append(Text(message))
+            if checks[0].details and number == 0:  # the full excerpt for the first failure only
+                parts.append(Text(checks[0].details, style="dim"))
+            if len(checks) > 1:
+                parts.append(Text("(the same for: " + "; ".join(c.name for c in checks[1:]) + ")", style="dim"))
     if show_hint and result.hints and not result.passed:
         parts.append(Text(f"\nHint: {result.hints[0]}", style="yellow"))
     title = Text(f"{result.id} — {result.title}  [{result.score:g}/{result.max_score:g}]")
