@@ -62,7 +62,7 @@ def _order_hints(exercise: Exercise, diagnoses: set[str]) -> list[str]:
     return first + rest
 
 
-def _learner_error_result(spec: CheckSpec, exercise: Exercise, error: LearnerError) -> CheckResult:
+def _learner_error_result(spec: CheckSpec, error: LearnerError) -> CheckResult:
     if error.not_implemented:
         message = f"{NOT_IMPLEMENTED}: {error.message or 'a function still raises NotImplementedError'}"
         return CheckResult(spec.name, False, message, 0.0, spec.points, spec.target, "not_implemented")
@@ -90,7 +90,7 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
     if not path.is_file():
         base.status = "missing"
         base.error = (f"{exercise.file} is missing from the workspace {workspace.root}. "
-                      f"Restore the starter with `gradschool reset {exercise.id}`.")
+                      f"Restore the starter with `gradschool reset {exercise.id}` (x in the tutor).")
         base.hints = [h.text for h in exercise.hints]
         return base
     if not path.resolve().is_relative_to(workspace.root):
@@ -106,35 +106,41 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
         proc = LearnerProcess(workspace.root, time_limit=time_limit or exercise.time_limit,
                               memory_mb=exercise.memory_mb)
     try:
-        specs = load_checks(exercise.checks_path)
+        try:
+            specs = tuple(_resolved(spec, exercise) for spec in load_checks(exercise.checks_path))
+        except Exception as exc:  # a course bug: this exercise cannot be graded, the others still are
+            base.status = "error"
+            base.error = (f"The checks of {exercise.id} could not be loaded ({type(exc).__name__}: {exc}). "
+                          f"This is a problem with the course, not with your code: tell your instructor.")
+            return base
         if proc is not None and "grader.kernels" in sys.modules:
             sys.modules["grader.kernels"].warm_up()
-        answers, answers_error = _read_answers(path) if exercise.kind == "quiz" else (None, None)
         checks: list[CheckResult] = []
         breach: SandboxBreach | None = None
-        import_error: LearnerError | None = None
+        # Why no check can run (the learner's file does not import, the quiz file does not parse).
+        blocked: tuple[str, str, str] | None = None
+        if exercise.kind == "quiz":
+            answers, answers_error = _read_answers(path)
+            if answers_error is not None:
+                blocked = (answers_error, "syntax", "")
+        else:
+            answers = None
         if proc is not None:
             try:
                 proc.setup(workspace.root / exercise.import_root, exercise.module, _probe_source(exercise))
             except SandboxBreach as exc:
                 breach = exc
             except LearnerError as exc:
-                import_error = exc
-        specs = tuple(_resolved(spec, exercise) for spec in specs)
+                blocked = (f"your file could not be imported: {exc.type}: {exc.message}", "import", exc.traceback)
         for spec in specs:
             if breach is not None:
                 checks.append(CheckResult(spec.name, False, "not run: the learner process had ended",
                                           0.0, spec.points, spec.target))
                 continue
-            if import_error is not None:
-                checks.append(CheckResult(
-                    spec.name, False, f"your file could not be imported: {import_error.type}: "
-                                      f"{import_error.message}", 0.0, spec.points, spec.target, "import",
-                    import_error.traceback))
-                continue
-            if answers_error is not None:
-                checks.append(CheckResult(spec.name, False, answers_error, 0.0, spec.points, spec.target,
-                                          "syntax"))
+            if blocked is not None:
+                message, diagnosis, details = blocked
+                checks.append(CheckResult(spec.name, False, message, 0.0, spec.points, spec.target, diagnosis,
+                                          details))
                 continue
             ctx = CheckContext(exercise.id, spec.name, spec.target, official,
                                stable_seed(exercise.id, spec.name, seed_base), proc, answers, source, stats)
@@ -146,7 +152,7 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                 checks.append(CheckResult(spec.name, False, failed.message, 0.0, spec.points, spec.target,
                                           failed.diagnosis, failed.details))
             except LearnerError as error:
-                checks.append(_learner_error_result(spec, exercise, error))
+                checks.append(_learner_error_result(spec, error))
             except SandboxBreach as exc:
                 breach = exc
                 checks.append(CheckResult(spec.name, False, exc.message, 0.0, spec.points, spec.target,
