@@ -80,9 +80,7 @@ def decode_body(body: bytes):
             array = np.lib.format.read_array(io.BytesIO(body[offset : offset + size]), allow_pickle=False)
             if array.dtype.kind not in ALLOWED_KINDS or array.dtype.fields is not None:
                 raise ProtocolError(f"array of dtype {array.dtype} is not allowed")
-            # read_array gives a read-only view of the frame: learner code gets an ordinary array
-            # (and an @njit function the same signature, so Numba's on-disk cache hits).
-            arrays.append(array if array.flags.writeable else array.copy())
+            arrays.append(array)
             offset += size
         if offset != len(body):
             raise ProtocolError("trailing bytes in frame")
