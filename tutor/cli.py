@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("check-solutions", "check that every solution passes and every starter fails")
     p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
+    p.add_argument("--mutants", action="store_true",
+                   help="also plant small bugs in each solution and list those the checks miss (slow)")
     p.add_argument("--jobs", "-j", type=int, default=0, help="parallel graders (default: CPU count)")
 
     p = add("reset", "put an exercise's starter file back (your version is backed up first)")
@@ -169,9 +171,29 @@ def cmd_check_solutions(args: argparse.Namespace) -> int:
 
     exercises = _select(default_catalog(), args.ids)
     healthy = check_solutions(exercises, jobs=args.jobs)
+    if args.mutants:
+        _report_mutants(exercises, args.jobs)
     if default_catalog().errors:
         err.print(f"[bold red]{len(default_catalog().errors)} exercise folder(s) are malformed[/] (see above).")
     return EXIT_OK if healthy and not default_catalog().errors else EXIT_FAILED
+
+
+def _report_mutants(exercises, jobs: int) -> None:
+    from rich.table import Table
+
+    from grader.mutants import surviving_mutants
+
+    console = Console()
+    with console.status("grading mutants of the reference solutions…"):
+        graded, survivors = surviving_mutants(exercises, jobs=jobs or 2)
+    table = Table(title=f"mutants that still pass: {len(survivors)} of {graded}")
+    for column in ("exercise", "line", "change"):
+        table.add_column(column)
+    for mutant in survivors:
+        table.add_row(mutant.exercise.id, str(mutant.line), mutant.change)
+    console.print(table)
+    console.print("Each survivor is a hole in the checks or an equivalent mutant (e.g. x * 1.0 -> x / 1.0): "
+                  "review them. They do not change the exit status.")
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
