@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Exercise
-from grader.engine import grade_exercise
+from grader.engine import grade_exercise, official_seed
 from grader.formats.json_report import to_json
 from grader.results import ExerciseResult, GradeReport
 from grader.workspace import MARKER_DIR, Workspace
@@ -88,6 +88,8 @@ def grade_batch(submissions: Path, out: Path, exercises: list[Exercise], *, jobs
         (out / "reports" / f"{_safe_name(learner)}.json").write_text(to_json(report) + "\n")
     csv_path = _write_csv(out / "grades.csv", reports, exercises)
     summary = class_summary(reports, exercises)
+    if official:  # for the instructor only (not in learners' reports): rerun with GRADSCHOOL_OFFICIAL_SEED
+        summary["official_seed"] = official_seed()
     summary_path = out / "summary.json"
     summary_path.write_text(json.dumps(summary, indent=2) + "\n")
     _print_summary(summary, console)

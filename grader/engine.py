@@ -37,8 +37,11 @@ def load_checks(path: Path) -> tuple[CheckSpec, ...]:
     return checks
 
 
+@cache
 def official_seed() -> int:
-    """Hidden cases: a secret seed from GRADSCHOOL_OFFICIAL_SEED, else a fresh random one per run."""
+    """Hidden cases: a secret seed from GRADSCHOOL_OFFICIAL_SEED, else a fresh random one per run.
+
+    Drawn once per process, so every learner of a grade-batch run meets the same hidden cases."""
     value = os.environ.get("GRADSCHOOL_OFFICIAL_SEED")
     return int(value) if value else secrets.randbits(31)
 

@@ -181,3 +181,24 @@ def test_exercise_ids_may_follow_the_options(tmp_path: Path, sigmoid: Exercise) 
     assert main(["grade-batch", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1", "sigmoid"]) == 0
     with (tmp_path / "out" / "grades.csv").open(newline="") as handle:
         assert next(csv.reader(handle)) == ["learner", "sigmoid", "total", "max_total"]
+
+
+def test_official_batch_grades_every_learner_on_the_same_hidden_cases(tmp_path: Path, sigmoid: Exercise,
+                                                                      monkeypatch) -> None:
+    from grader import engine
+
+    monkeypatch.delenv("GRADSCHOOL_OFFICIAL_SEED", raising=False)
+    engine.official_seed.cache_clear()
+    seeds: list[int] = []
+    real = engine.stable_seed
+    monkeypatch.setattr(engine, "stable_seed", lambda *parts: seeds.append(parts[-1]) or real(*parts))
+    subs = tmp_path / "subs"
+    for learner in ("ana", "ben", "cleo"):
+        Workspace.init(subs / learner, solutions=True)
+    summary = grade_batch(subs, tmp_path / "out", [sigmoid], jobs=2, official=True)
+    assert summary.all_passed
+    assert len(seeds) >= 3 and len(set(seeds)) == 1  # one hidden seed for the whole class
+    written = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert written["official_seed"] == seeds[0]
+    assert "official_seed" not in (tmp_path / "out" / "reports" / "ana.json").read_text()
+    engine.official_seed.cache_clear()
