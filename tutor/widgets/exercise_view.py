@@ -52,8 +52,8 @@ class ExerciseHeader(Static):
             (exercise.title, "bold"),
             (f"   {exercise.id}", "dim"),
             "\n",
-            (f"Chapter {exercise.chapter} ({exercise.chapter_title()}) · §{exercise.section} · {kind} · "
-             f"{exercise.points:g} points", "dim"),
+            (f"{exercise.chapter_title()} · notes §{exercise.section} · {kind} · {exercise.points:g} points",
+             "dim"),
             "\n",
             ("Your file: ", "bold"),
             (file_label, "bold underline" if exists else "bold red"),
