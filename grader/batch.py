@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Exercise
-from grader.engine import grade_exercise, official_seed
+from grader.engine import capped_time_limit, grade_exercise, official_seed
 from grader.formats.json_report import to_json
 from grader.results import ExerciseResult, GradeReport
 from grader.workspace import MARKER_DIR, Workspace
@@ -46,7 +46,8 @@ def find_root(folder: Path, exercises: list[Exercise]) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def grade_submission(folder: Path, exercises: list[Exercise], *, official: bool) -> GradeReport:
+def grade_submission(folder: Path, exercises: list[Exercise], *, official: bool,
+                     max_time: float | None = None) -> GradeReport:
     root = find_root(folder, exercises)
     if root is None:
         results = [
@@ -57,11 +58,13 @@ def grade_submission(folder: Path, exercises: list[Exercise], *, official: bool)
         return GradeReport(results, str(folder), official)
     # A submission is read, never written: no progress file is created in it.
     workspace = Workspace(root, require_marker=False)
-    results = [grade_exercise(workspace, e, official=official, record=False) for e in exercises]
+    results = [grade_exercise(workspace, e, official=official, record=False,
+                              time_limit=capped_time_limit(e, max_time)) for e in exercises]
     return GradeReport(results, str(root), official, sum(r.duration_s for r in results))
 
 
 def grade_batch(submissions: Path, out: Path, exercises: list[Exercise], *, jobs: int = 0,
+                max_time: float | None = None,
                 official: bool = False, console: Console | None = None) -> BatchSummary:
     console = console or Console(stderr=True)
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -72,7 +75,8 @@ def grade_batch(submissions: Path, out: Path, exercises: list[Exercise], *, jobs
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress, ThreadPoolExecutor(workers) as pool:
         task = progress.add_task("learners", total=len(folders))
-        futures = {pool.submit(grade_submission, f, exercises, official=official): f for f in folders}
+        futures = {pool.submit(grade_submission, f, exercises, official=official, max_time=max_time): f
+                   for f in folders}
         for future in as_completed(futures):
             folder = futures[future]
             try:

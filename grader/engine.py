@@ -46,6 +46,10 @@ def official_seed() -> int:
     return int(value) if value else secrets.randbits(31)
 
 
+def capped_time_limit(exercise: Exercise, max_time: float | None) -> float | None:
+    return None if max_time is None else min(exercise.time_limit, max_time)
+
+
 def _probe_source(exercise: Exercise) -> str | None:
     """The exercise's probe files, joined: they run in the learner's process as one module."""
     sources = [path.read_text(encoding="utf-8") for path in exercise.probe_paths]
@@ -207,11 +211,13 @@ def _read_answers(path: Path) -> tuple[dict | None, str | None]:
 
 
 def grade_workspace(workspace: Workspace, exercises: list[Exercise], *, official: bool = False,
-                    record: bool = True, on_result=None) -> GradeReport:
+                    record: bool = True, on_result=None, max_time: float | None = None) -> GradeReport:
+    """Grade exercises in order; max_time caps every exercise's own time limit."""
     started = time.perf_counter()
     results = []
     for exercise in exercises:
-        result = grade_exercise(workspace, exercise, official=official, record=record)
+        result = grade_exercise(workspace, exercise, official=official, record=record,
+                                time_limit=capped_time_limit(exercise, max_time))
         results.append(result)
         if on_result is not None:
             on_result(result)

@@ -280,3 +280,16 @@ def test_workspace_flag_before_or_after_the_command(where: str, solutions_ws: Wo
         "grade", "sigmoid", "--format", "json", *flag]
     assert main(argv) == 0
     assert _strict_json(capsys.readouterr().out)["workspace"] == str(solutions_ws.root)
+
+
+def test_time_limit_caps_a_looping_exercise(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    ws = Workspace.init(tmp_path / "ws", solutions=True)
+    (ws.root / "graphs" / "sigmoid.py").write_text("def sigmoid(x):\n    while True:\n        pass\n")
+    import time
+
+    started = time.monotonic()
+    code = main(["grade", "sigmoid", "--workspace", str(ws.root), "--format", "json", "--time-limit", "1"])
+    assert time.monotonic() - started < 6  # not the exercise's own 20 s
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["exercises"][0]["status"] == "timeout"
+    assert "time limit of 1 s" in report["exercises"][0]["error"]

@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="FILE", help="write the report here instead of stdout")
     p.add_argument("--official", action="store_true", help="grade on hidden cases (other seeds and shapes)")
     p.add_argument("--verbose", "-v", action="store_true", help="text format: show passing exercises too")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="cap every exercise's time limit (default: each exercise's own)")
 
     p = add("grade-batch", "grade a folder of learner workspaces (one subfolder each)")
     # One positional list, so ids may follow options: SUBMISSIONS [ID ...]
@@ -61,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the CSV and the reports")
     p.add_argument("--jobs", "-j", type=int, default=0, help="parallel graders (default: CPU count)")
     p.add_argument("--official", action="store_true", help="grade on hidden cases")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="cap every exercise's time limit, bounding a class's worst case (default: each exercise's own)")
 
     p = add("check-solutions", "check that every solution passes and every starter fails")
     p.add_argument("ids", nargs="*", metavar="ID", help="exercise ids (default: all)")
@@ -134,10 +138,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.format == "text" and args.out is None:
         console = Console()
         with console.status("grading…"):
-            report = grade_workspace(ws, exercises, official=args.official)
+            report = grade_workspace(ws, exercises, official=args.official, max_time=args.time_limit)
         print_report(report, console, verbose=args.verbose or len(exercises) == 1)
     else:
-        report = grade_workspace(ws, exercises, official=args.official)
+        report = grade_workspace(ws, exercises, official=args.official, max_time=args.time_limit)
         if args.format == "text":
             args.out.parent.mkdir(parents=True, exist_ok=True)
             with args.out.open("w", encoding="utf-8") as handle:
@@ -162,7 +166,8 @@ def cmd_grade_batch(args: argparse.Namespace) -> int:
     exercises = _select(default_catalog(), ids)
     if not submissions.is_dir():
         raise UsageError(f"{submissions} is not a folder of submissions (one subfolder per learner).")
-    summary = grade_batch(submissions, args.out, exercises, jobs=args.jobs, official=args.official)
+    summary = grade_batch(submissions, args.out, exercises, jobs=args.jobs, official=args.official,
+                          max_time=args.time_limit)
     return EXIT_OK if summary.all_passed else EXIT_FAILED
 
 
