@@ -72,31 +72,28 @@ class ProgressStore:
                  summary[:500], json.dumps(result.to_dict())),
             )
 
+    # One row per exercise: totals, and the status of its latest attempt (highest id).
+    _SUMMARY = (
+        "SELECT a.exercise_id, COUNT(*), MAX(a.score), MAX(a.max_score), MAX(a.passed), MAX(a.graded_at),"
+        " (SELECT status FROM attempts l WHERE l.exercise_id = a.exercise_id ORDER BY l.id DESC LIMIT 1)"
+        " FROM attempts a"
+    )
+
+    @staticmethod
+    def _progress(row: tuple) -> ExerciseProgress:
+        exercise_id, count, best, max_score, passed, last_at, last_status = row
+        return ExerciseProgress(exercise_id, count or 0, best or 0.0, max_score or 0.0, bool(passed),
+                                last_status or "not_started", last_at)
+
     def get(self, exercise_id: str) -> ExerciseProgress:
         with self._connect() as db:
-            row = db.execute(
-                "SELECT COUNT(*), MAX(score), MAX(max_score), MAX(passed), MAX(graded_at) FROM attempts"
-                " WHERE exercise_id = ?",
-                (exercise_id,),
-            ).fetchone()
-            last = db.execute(
-                "SELECT status FROM attempts WHERE exercise_id = ? ORDER BY id DESC LIMIT 1", (exercise_id,)
-            ).fetchone()
-        count, best, max_score, passed, last_at = row
-        return ExerciseProgress(
-            exercise_id=exercise_id,
-            attempts=count or 0,
-            best_score=best or 0.0,
-            max_score=max_score or 0.0,
-            passed=bool(passed),
-            last_status=last[0] if last else "not_started",
-            last_graded_at=last_at,
-        )
+            row = db.execute(self._SUMMARY + " WHERE a.exercise_id = ?", (exercise_id,)).fetchone()
+        return self._progress((exercise_id, *row[1:]))
 
     def all(self) -> dict[str, ExerciseProgress]:
         with self._connect() as db:
-            ids = [r[0] for r in db.execute("SELECT DISTINCT exercise_id FROM attempts")]
-        return {i: self.get(i) for i in ids}
+            rows = db.execute(self._SUMMARY + " GROUP BY a.exercise_id").fetchall()
+        return {row[0]: self._progress(row) for row in rows}
 
     def last_result(self, exercise_id: str) -> ExerciseResult | None:
         """The full result of the latest attempt, so the tutor can redraw it after a restart."""

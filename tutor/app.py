@@ -457,9 +457,8 @@ class GradschoolApp(App[None]):
         rendering = self._refresh_hints()
         if rendering is not None:
             await rendering
-        hints_panel = self.query_one(HintsPanel)
-        self.call_after_refresh(self.query_one("#report", VerticalScroll).scroll_to_widget, hints_panel,
-                                animate=False)
+        # The hints are the last panel of the report and the newest hint is their last line: show it.
+        self.call_after_refresh(self.query_one("#report", VerticalScroll).scroll_end, animate=False)
 
     def action_toggle_watch(self) -> None:
         self.watching = not self.watching
