@@ -108,6 +108,28 @@ class CheckContext:
         """The cases a learner runs locally, or, in official grading, other (hidden) ones too."""
         return list(hidden) + list(local) if self.official else list(local)
 
+    def away_from(self, x: np.ndarray, kinks: tuple[float, ...] = (0.0,), margin: float = 0.05) -> np.ndarray:
+        """x with every entry at least `margin` from each kink (ReLU's 0, a clamp's ±10): central differences
+        across a kink measure neither one-sided derivative, so a correct gradient would look wrong there."""
+        x = np.array(x, dtype=np.float64)
+        for kink in kinks:
+            near = np.abs(x - kink) < margin
+            side = np.where(x[near] >= kink, 1.0, -1.0)
+            x[near] = kink + side * self.rng.uniform(margin, 2 * margin, size=side.shape)
+        return x
+
+    def without_ties(self, x: np.ndarray, axis: int = -1, gap: float = 0.05) -> np.ndarray:
+        """x where the values along `axis` differ pairwise by at least `gap` (no ties in a max or a sort),
+        keeping each value's rank."""
+        x = np.array(x, dtype=np.float64)
+        moved = np.moveaxis(x, axis, -1)
+        order = np.argsort(moved, axis=-1, kind="stable")
+        ranked = np.take_along_axis(moved, order, axis=-1)
+        steps = np.maximum(np.diff(ranked, axis=-1), gap)
+        ranked = np.concatenate([ranked[..., :1], ranked[..., :1] + np.cumsum(steps, axis=-1)], axis=-1)
+        np.put_along_axis(moved, order, ranked, axis=-1)
+        return np.moveaxis(moved, -1, axis)
+
     # -- expectations --------------------------------------------------------------------------
 
     def expect_close(self, label: str, got, expected, *, rtol: float = 1e-6, floor: float = 1e-8,

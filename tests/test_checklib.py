@@ -1,0 +1,34 @@
+"""Case helpers every check author relies on: inputs away from kinks, maxima without ties."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checklib import CheckContext
+
+
+def _ctx(seed: int = 0) -> CheckContext:
+    return CheckContext("demo", "demo check", "numpy", False, seed)
+
+
+def test_away_from_moves_only_the_entries_near_a_kink() -> None:
+    ctx = _ctx()
+    x = np.array([-3.0, -0.01, 0.0, 0.02, 0.5, 9.99, 10.0, 10.3])
+    y = ctx.away_from(x, kinks=(0.0, 10.0), margin=0.05)
+    for kink in (0.0, 10.0):
+        assert np.all(np.abs(y - kink) >= 0.05)
+    far = (np.abs(x) >= 0.05) & (np.abs(x - 10.0) >= 0.05)
+    assert np.array_equal(y[far], x[far])
+    assert np.all(np.sign(y[1:4] + 1e-12) == [-1, 1, 1])  # each near entry stays on its side (0 goes up)
+    assert np.array_equal(x, [-3.0, -0.01, 0.0, 0.02, 0.5, 9.99, 10.0, 10.3])  # the input is untouched
+
+
+def test_without_ties_spreads_ties_and_keeps_the_ranking() -> None:
+    ctx = _ctx()
+    x = np.array([[1.0, 1.0, 0.0, 1.0], [3.0, 2.0, 2.01, -1.0]])
+    y = ctx.without_ties(x, axis=1, gap=0.05)
+    for row_x, row_y in zip(x, y, strict=True):
+        assert np.all(np.diff(np.sort(row_y)) >= 0.05 - 1e-12)
+        assert np.array_equal(np.argsort(row_x, kind="stable"), np.argsort(row_y, kind="stable"))
+    z = ctx.without_ties(x.T, axis=0)  # any axis
+    assert np.allclose(z, y.T)
