@@ -211,7 +211,7 @@ def _read_answers(path: Path) -> tuple[dict | None, str | None]:
 
 
 def grade_workspace(workspace: Workspace, exercises: list[Exercise], *, official: bool = False,
-                    record: bool = True, on_result=None, max_time: float | None = None) -> GradeReport:
+                    record: bool = True, max_time: float | None = None) -> GradeReport:
     """Grade exercises in order; max_time caps every exercise's own time limit."""
     started = time.perf_counter()
     results = []
@@ -219,6 +219,4 @@ def grade_workspace(workspace: Workspace, exercises: list[Exercise], *, official
         result = grade_exercise(workspace, exercise, official=official, record=record,
                                 time_limit=capped_time_limit(exercise, max_time))
         results.append(result)
-        if on_result is not None:
-            on_result(result)
     return GradeReport(results, str(workspace.root), official, time.perf_counter() - started)

@@ -134,11 +134,9 @@ class Worker:
             },
         }
 
-    def setup(self, import_root: str, module: str, probe_source: str | None, extra_roots: list[str]) -> dict:
+    def setup(self, import_root: str, module: str, probe_source: str | None) -> dict:
         sys.path.insert(0, import_root)
         sys.meta_path.insert(1, _LearnerFilesFinder(self.workspace_root))  # after the grader-import blocker
-        for root in extra_roots:
-            sys.path.insert(1, root)
         try:
             self.learner = importlib.import_module(module)
         except BaseException as exc:  # report anything the learner's module does at import
@@ -182,8 +180,7 @@ class Worker:
     def handle(self, request: dict) -> dict:
         op = request.get("op")
         if op == "setup":
-            return self.setup(request["import_root"], request["module"], request.get("probe_source"),
-                              request.get("extra_roots", []))
+            return self.setup(request["import_root"], request["module"], request.get("probe_source"))
         if op == "call":
             return self.call(request["fn"], request.get("args", []), request.get("kwargs", {}))
         return {"ok": False, "error": {"type": "GraderError", "base": False, "message": f"unknown op {op}",
