@@ -72,6 +72,7 @@ class CheckContext:
     answers: dict[str, Any] | None = None  # quizzes: the learner's parsed TOML answers
     source: str = ""  # the learner file's text, for static checks (never executed here)
     grad_stats: GradStats = field(default_factory=GradStats)
+    figures: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
@@ -194,6 +195,25 @@ class CheckContext:
         if not result.ok:
             raise CheckFailed(f"{label}: {result.describe()}", diagnosis="mismatch")
         return result
+
+    # -- figures for the tutor ---------------------------------------------------------------------
+
+    def plot(self, title: str, series: dict[str, Any], *, x_label: str = "step", y_label: str = "loss",
+             log_y: bool = False, max_points: int = 400) -> None:
+        """Attach a line plot to this check's result (drawn by the tutor, stored in JSON reports).
+
+        series maps a name to y values (x = 0, 1, ...) or to (x, y) pairs (a path in the plane). Values
+        are converted to plain floats and thinned to at most max_points per series."""
+        clean: dict[str, list] = {}
+        for name, values in series.items():
+            arr = np.asarray(values, dtype=np.float64)
+            if arr.ndim not in (1, 2) or (arr.ndim == 2 and arr.shape[1] != 2):
+                raise ValueError(f"plot series {name!r} must be 1-D or (n, 2), got shape {arr.shape}")
+            if len(arr) > max_points:
+                arr = arr[np.linspace(0, len(arr) - 1, max_points).round().astype(int)]
+            clean[str(name)] = [[float(v) for v in row] for row in arr] if arr.ndim == 2 else [float(v) for v in arr]
+        self.figures.append({"kind": "line", "title": title, "x_label": x_label, "y_label": y_label,
+                             "log_y": bool(log_y), "series": clean})
 
     # -- static checks on the learner's source (parsed, never run) -----------------------------
 

@@ -157,7 +157,7 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                 spec.fn(ctx)
             except CheckFailed as failed:
                 checks.append(CheckResult(spec.name, False, failed.message, 0.0, spec.points, spec.target,
-                                          failed.diagnosis, failed.details))
+                                          failed.diagnosis, failed.details, ctx.figures))
             except LearnerError as error:
                 checks.append(_learner_error_result(spec, error))
             except SandboxBreach as exc:
@@ -170,7 +170,8 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                                       f"{exc}); compare your return values with the instructions",
                     0.0, spec.points, spec.target, "grader_error"))
             else:
-                checks.append(CheckResult(spec.name, True, "passed", spec.points, spec.points, spec.target))
+                checks.append(CheckResult(spec.name, True, "passed", spec.points, spec.points, spec.target,
+                                          figures=ctx.figures))
     finally:
         if proc is not None:
             base.output = proc.printed[-20_000:]

@@ -15,6 +15,10 @@ class CheckResult:
     target: str = "numpy"
     diagnosis: str | None = None  # a code such as "sign", "batch_factor", "transpose"
     details: str = ""  # excerpt of expected vs. got, worst error and where
+    # Data the tutor draws instead of printing (loss curves, optimizer paths, per-tensor gradient errors):
+    # plain dicts {"kind": "line", "title", "x_label", "y_label", "log_y", "series": {name: [y, ...] or
+    # [[x, y], ...]}}; see CheckContext.plot. Kept on pass and on fail.
+    figures: list[dict] = field(default_factory=list)
 
 
 @dataclass

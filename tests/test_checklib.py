@@ -32,3 +32,27 @@ def test_without_ties_spreads_ties_and_keeps_the_ranking() -> None:
         assert np.array_equal(np.argsort(row_x, kind="stable"), np.argsort(row_y, kind="stable"))
     z = ctx.without_ties(x.T, axis=0)  # any axis
     assert np.allclose(z, y.T)
+
+
+def test_plot_stores_plain_floats_thinned_and_survives_a_json_report() -> None:
+    import json
+
+    from grader.results import CheckResult
+
+    ctx = _ctx()
+    ctx.plot("training loss", {"loss": np.linspace(1.0, 0.0, 1000), "path": np.ones((3, 2))}, log_y=True,
+             max_points=50)
+    (figure,) = ctx.figures
+    assert figure["kind"] == "line" and figure["log_y"] is True and figure["title"] == "training loss"
+    assert len(figure["series"]["loss"]) == 50
+    assert figure["series"]["loss"][0] == 1.0 and figure["series"]["loss"][-1] == 0.0  # ends are kept
+    assert figure["series"]["path"] == [[1.0, 1.0]] * 3
+    result = CheckResult("c", True, "passed", 1, 1, figures=ctx.figures)
+    assert CheckResult(**json.loads(json.dumps(result.__dict__))).figures == ctx.figures
+
+
+def test_plot_refuses_a_series_that_is_not_a_curve_or_a_path() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="must be 1-D or"):
+        _ctx().plot("bad", {"x": np.zeros((2, 3))})
