@@ -1,0 +1,38 @@
+"""Helpers shared by the chapter-4 checks (runs in the grader). Loaded by each checks.py from its path."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checklib import CheckContext
+from grader.sandbox import LearnerError
+
+
+def strict(ctx: CheckContext, name: str, *args):
+    """name(*args) in the learner's process with overflow, invalid and divide-by-zero raising."""
+    try:
+        return ctx.probe("strict", name, *args, label=name)
+    except LearnerError as error:
+        if error.type == "FloatingPointError":
+            ctx.fail(f"`{name}` triggers a floating-point error ({error.message}) for inputs with entries as "
+                     f"large as ±1000: an exp overflowed, or log(0), 0/0 or inf - inf happened.",
+                     diagnosis="overflow", details=error.traceback)
+        raise
+
+
+def expect_loss(ctx: CheckContext, label: str, got, expected: float, *, n: int, rtol: float = 1e-6) -> None:
+    """A summed loss: names a mean-for-sum (or sum-for-mean) mistake and a sign flip."""
+    value = ctx.expect_number(label, got)
+    if not np.isfinite(value):
+        ctx.fail(f"{label} is {value}, expected the finite {expected:.8g}", diagnosis="nan")
+    err = abs(value - expected) / max(1e-8, abs(value) + abs(expected))
+    if err <= rtol:
+        return
+    if n > 1 and abs(value * n - expected) <= rtol * max(1e-8, abs(expected)) * 4:
+        ctx.fail(f"{label} is {value:.8g}, {n} times smaller than expected: that is the MEAN over the {n} "
+                 f"entries; this exercise wants the SUM", diagnosis="batch_factor")
+    if n > 1 and abs(value - expected * n) <= rtol * max(1e-8, abs(value)) * 4:
+        ctx.fail(f"{label} is {value:.8g}, {n} times larger than expected", diagnosis="batch_factor")
+    if abs(value + expected) <= rtol * max(1e-8, abs(expected)) * 4 and expected != 0:
+        ctx.fail(f"{label} is {value:.8g}: the negative of the expected value", diagnosis="sign")
+    ctx.fail(f"{label} is {value:.8g}, expected {expected:.8g} (relative error {err:.2e})", diagnosis="mismatch")
