@@ -56,7 +56,7 @@ def probs_extreme(ctx: CheckContext) -> None:
     p = np.array([1e-12, 1e-12, 1.0 - 1e-12, 1.0 - 1e-12, 1e-6, 0.5])
     y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
     for i in range(len(p)):  # one entry at a time: a sum would hide the small terms
-        _loss_grad(ctx, "bce_loss", "bce_grad", p[i:i + 1], y[i:i + 1], f"at p = {p[i]!r}, y = {y[i]:g}",
+        _loss_grad(ctx, "bce_loss", "bce_grad", p[i:i + 1], y[i:i + 1], f"at p = {p[i]:.13g}, y = {y[i]:g}",
                    strict=True)
 
 
