@@ -1,4 +1,4 @@
-"""Exercise `numerical-gradient-checker` (notes §4.2, L1648-1665): central differences and the step h.
+"""Exercise `numerical-gradient-checker` (notes §4.2, L1650-1665): central differences and the step h.
 
 Run `gradschool grade numerical-gradient-checker` to check your work.
 """

@@ -1,4 +1,4 @@
-"""Reference solution for `numerical-gradient-checker` (notes §4.2, L1648-1665)."""
+"""Reference solution for `numerical-gradient-checker` (notes §4.2, L1650-1665)."""
 
 from collections.abc import Callable
 
