@@ -38,7 +38,7 @@ def _settings(ctx: CheckContext, name: str) -> list[tuple[str, tuple, dict]]:
     param = ACTIVATIONS[name][2]
     if param is None:
         return [("", (), {})]
-    out = [(f" with the default {param}", (DEFAULTS[param],), {})]
+    out = [(f" with the default {param} (which should be {DEFAULTS[param]:g})", (DEFAULTS[param],), {})]
     for value in ctx.cases(*PARAMS[param]):
         out.append((f" with {param}={value:g}", (value,), {param: value}))
     return out

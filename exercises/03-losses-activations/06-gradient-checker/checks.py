@@ -54,8 +54,15 @@ def given_step(ctx: CheckContext) -> None:
             for shape in ctx.cases(SHAPES_LOCAL, SHAPES_HIDDEN):
                 x = _x(ctx, shape)
                 got = _run(ctx, name, x, h)
+                expected = _central(name, x, h)
+                ratio = float(np.vdot(got["grad"], expected) / np.vdot(expected, expected))
+                for factor, why in ((2.0, "divide by 2h, not h"), (0.5, "divide by 2h, not 4h")):
+                    if abs(ratio - factor) < 1e-6 and np.allclose(got["grad"], factor * expected, rtol=1e-6):
+                        ctx.fail(f"numerical_gradient(f, x, h={h:g}) is {factor:g} times the central difference "
+                                 f"(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h: the two points are 2h apart, so {why}",
+                                 diagnosis="factor")
                 ctx.expect_close(f"numerical_gradient(f, x, h={h:g}) for the {name} test function, x of shape {shape}",
-                                 got["grad"], _central(name, x, h), rtol=1e-7, floor=1e-6)
+                                 got["grad"], expected, rtol=1e-7, floor=1e-6)
 
 
 @check("numerical_gradient evaluates f at x ± h·eᵢ only, once each, with h = ∛ε by default", points=3)
@@ -112,7 +119,8 @@ def default_step_accuracy(ctx: CheckContext) -> None:
             ctx.expect(error <= ACCURACY,
                        f"numerical_gradient(f, x) for the {name} test function, x of shape {shape}, is off by "
                        f"{error:.2e} of the largest gradient entry (at most {ACCURACY:g} expected): a one-sided "
-                       f"quotient, or a default h far from ∛ε, is this inaccurate", diagnosis="step")
+                       f"quotient, a default h far from ∛ε, or float32 arithmetic is this inaccurate",
+                       diagnosis="step")
 
 
 @check("relative_error is max |a − b| / max(1e-8, |a| + |b|)", points=2)
@@ -150,3 +158,14 @@ def planted(ctx: CheckContext) -> None:
         ctx.expect(abs(got - expected) <= 1e-3 * expected + 1e-7,
                    f"check_gradient returned {got:.3g} for a gradient with {what}; its relative error is "
                    f"{expected:.3g}", diagnosis="planted")
+    # A given h must reach numerical_gradient: with h = 0.02 the central difference of exp(1.5x) is off by
+    # about h²·1.5²/6 ≈ 1.5e-4 relative, which check_gradient must report (with ∛ε it would see ~1e-10).
+    h = 0.02
+    central = _central("exp", x, h)
+    expected = float(np.max(np.abs(exact - central) / np.maximum(1e-8, np.abs(exact) + np.abs(central))))
+    got = ctx.expect_number("check_gradient(f, grad_f, x, h)",
+                            ctx.probe("ng_check_gradient", "exp", x, np.zeros_like(x), h, label="check_gradient"))
+    ctx.expect(abs(got - expected) <= 1e-2 * expected,
+               f"check_gradient(f, grad_f, x, h={h:g}) returned {got:.3g} for a correct gradient; the central "
+               f"difference with h = {h:g} differs from it by {expected:.3g}: pass the given h on to "
+               f"numerical_gradient", diagnosis="step")

@@ -21,6 +21,8 @@ def ng_numerical_gradient(learner, name, x, h=None):
     return {"grad": grad, "steps": np.array(steps).reshape(len(steps), x0.size), "wrong_shapes": wrong_shapes}
 
 
-def ng_check_gradient(learner, name, x, delta):
+def ng_check_gradient(learner, name, x, delta, h=None):
     f, g = NG_FUNCTIONS[name]  # noqa: F821
-    return learner.check_gradient(f, lambda z: g(z) + delta, x)
+    if h is None:
+        return learner.check_gradient(f, lambda z: g(z) + delta, x)
+    return learner.check_gradient(f, lambda z: g(z) + delta, x, h)

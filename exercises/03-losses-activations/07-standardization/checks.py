@@ -19,6 +19,7 @@ SHAPES_HIDDEN = [(20, 3), (2, 5), (13, 1)]
 def _data(ctx: CheckContext, n: int, d: int, shift: float = 0.0) -> np.ndarray:
     loc = ctx.rng.uniform(-5.0, 5.0, size=d)
     scale = ctx.rng.uniform(0.5, 4.0, size=d)
+    scale[ctx.rng.integers(d)] = ctx.rng.uniform(0.05, 0.2)  # a std below 1: clamping it (max(std, 1)) shows
     return loc + shift + scale * ctx.rng.standard_normal((n, d))
 
 
@@ -39,6 +40,12 @@ def fit(ctx: CheckContext) -> None:
         mean, std = _fit(ctx, X)
         ref_mean, ref_std = rb.standardizer_fit(X)
         ctx.expect_close(f"mean for X_train of shape {(n, d)}", mean, ref_mean)
+        if n == 1:
+            got = np.asarray(std, dtype=np.float64)
+            ctx.expect(got.shape == ref_std.shape and np.all(got == 1.0),
+                       f"std for a single training example (X_train of shape {(n, d)}) is [{', '.join(f'{v:.3g}' for v in got.ravel())}]: "
+                       f"with N = 1 every feature is constant, so its std is 1 by the course's rule",
+                       diagnosis="constant")
         if n > 1 and isinstance(std, np.ndarray) and std.shape == ref_std.shape:
             ratio = std / ref_std
             ctx.expect(not np.allclose(ratio, np.sqrt(n / (n - 1)), rtol=1e-9),

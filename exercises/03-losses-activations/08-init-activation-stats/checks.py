@@ -72,6 +72,10 @@ def activation_statistics(ctx: CheckContext) -> None:
         got = ctx.expect_array(f"activation_stds(X, {depth}, {width}, '{activation}', '{init}', seed)",
                                ctx.call("activation_stds", X, depth, width, activation, init, seed), (depth,))
         curves[f"{activation} + {init}"] = [(layer + 1, max(float(v), 1e-30)) for layer, v in enumerate(got)]
+        ratio = np.asarray(got, dtype=np.float64) / expected
+        ctx.expect(not np.allclose(ratio, np.sqrt(n * width / (n * width - 1)), rtol=1e-9),
+                   f"activation_stds for {activation} with {init} init uses the 1/(M−1) variance (ddof=1) over the "
+                   f"M = {n * width} entries of each layer; np.std(h) (ddof=0, 1/M) is asked for", diagnosis="factor")
         # floor 1e-300: "small" init shrinks the std to ~1e-10, and it must still be compared relatively
         ctx.expect_close(f"activation_stds for {activation} with {init} init (layer 1 … {depth})", got, expected,
                          rtol=1e-6, floor=1e-300)

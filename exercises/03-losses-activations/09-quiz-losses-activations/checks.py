@@ -75,6 +75,10 @@ def q3(ctx: CheckContext) -> None:
 
 @check("q4: the step h = ∛ε for float64 (L1664)")
 def q4(ctx: CheckContext) -> None:
+    got = _number(ctx, "q4")
+    if math.isclose(got, 1e-16 ** (1 / 3), rel_tol=2e-3):
+        ctx.fail(f"q4 = {got:g} is not right. That is the cube root of the notes' rounded ε = 1e-16; the question "
+                 f"asks for float64's machine epsilon, np.finfo(np.float64).eps.", diagnosis="mismatch")
     _expect_number(ctx, "q4", float(np.finfo(np.float64).eps) ** (1 / 3),
                    "Take the cube root of ε = np.finfo(np.float64).eps (not its square root).", rel=2e-3)
 

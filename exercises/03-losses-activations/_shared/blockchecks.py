@@ -20,8 +20,10 @@ def strict(ctx: CheckContext, name: str, *args):
         raise
 
 
-def expect_loss(ctx: CheckContext, label: str, got, expected: float, *, n: int, rtol: float = 1e-6) -> None:
-    """A summed loss: names a mean-for-sum (or sum-for-mean) mistake and a sign flip."""
+def expect_loss(ctx: CheckContext, label: str, got, expected: float, *, n: int, rtol: float = 1e-6,
+                terms: dict[str, float] | None = None) -> None:
+    """A summed loss: names a mean-for-sum (or sum-for-mean) mistake, a sign flip, and a missing part of the
+    sum (terms: what the part is -> its value, e.g. the constant n·log 2)."""
     value = ctx.expect_number(label, got)
     if not np.isfinite(value):
         ctx.fail(f"{label} is {value}, expected the finite {expected:.8g}", diagnosis="nan")
@@ -35,4 +37,8 @@ def expect_loss(ctx: CheckContext, label: str, got, expected: float, *, n: int, 
         ctx.fail(f"{label} is {value:.8g}, {n} times larger than expected", diagnosis="batch_factor")
     if abs(value + expected) <= rtol * max(1e-8, abs(expected)) * 4 and expected != 0:
         ctx.fail(f"{label} is {value:.8g}: the negative of the expected value", diagnosis="sign")
+    for what, part in (terms or {}).items():
+        if part != 0 and abs(value - (expected - part)) <= rtol * max(1e-8, abs(expected)) * 4:
+            ctx.fail(f"{label} is {value:.8g}, expected {expected:.8g}: the difference is exactly {what} "
+                     f"({part:.8g}), which your sum leaves out", diagnosis="missing_term")
     ctx.fail(f"{label} is {value:.8g}, expected {expected:.8g} (relative error {err:.2e})", diagnosis="mismatch")
