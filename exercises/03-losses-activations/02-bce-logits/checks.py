@@ -25,7 +25,8 @@ def _labels(ctx: CheckContext, shape: tuple[int, ...], soft: bool) -> np.ndarray
 
 def _loss_grad(ctx: CheckContext, loss: str, grad: str, x: np.ndarray, y: np.ndarray, where: str, *,
                strict: bool) -> None:
-    run = (lambda name, *a: bc.strict(ctx, name, *a)) if strict else ctx.call
+    inputs = "logits as large as ±1000" if loss == "bce_logits_loss" else "p as close to 0 and 1 as 1e-12"
+    run = (lambda name, *a: bc.strict(ctx, name, *a, inputs=inputs)) if strict else ctx.call
     ref_loss = rb.bce_logits_loss if loss == "bce_logits_loss" else rb.bce_loss
     ref_grad = rb.bce_logits_grad if grad == "bce_logits_grad" else rb.bce_grad
     bc.expect_loss(ctx, f"{loss} {where}", run(loss, x, y), ref_loss(x, y), n=x.size)

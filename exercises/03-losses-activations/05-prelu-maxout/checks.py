@@ -87,8 +87,9 @@ def maxout_ties(ctx: CheckContext) -> None:
     if not np.allclose(got, expected, rtol=1e-12, atol=0.0):
         row, col = (int(i) for i in np.argwhere(~np.isclose(got, expected, rtol=1e-12, atol=0.0))[0])
         group = slice(col - col % 3, col - col % 3 + 3)
-        mine = np.round(got[row, group], 4).tolist()
+        mine = [float(f"{v:.4g}") for v in got[row, group]]
         ctx.fail(f"maxout_backward(Z, 3, G) with ties: in row {row}, the group Z[{row}, {group.start}:{group.stop}] = "
-                 f"{Z[row, group].tolist()} has a tied maximum; your dZ there is {mine}, but the whole G[{row}, {col // 3}] = {G[row, col // 3]:.4g} goes to the FIRST (lowest) column "
-                 f"among the tied ones and the others get 0", diagnosis="tie",
+                 f"{Z[row, group].tolist()} has a tied maximum; your dZ there is {mine}, but the whole "
+                 f"G[{row}, {col // 3}] = {G[row, col // 3]:.4g} goes to the FIRST (lowest) column among the tied "
+                 f"ones and the others get 0", diagnosis="tie",
                  details=f"expected dZ:\n{expected}\ngot:\n{got}")

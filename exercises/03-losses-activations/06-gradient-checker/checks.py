@@ -116,6 +116,10 @@ def default_step_accuracy(ctx: CheckContext) -> None:
             got = np.asarray(_run(ctx, name, x, None)["grad"], dtype=np.float64)
             exact = grad(x)
             error = float(np.max(np.abs(got - exact)) / np.max(np.abs(exact)))
+            if np.allclose(got, 2.0 * exact, rtol=1e-6, atol=1e-6 * np.max(np.abs(exact))):
+                ctx.fail(f"numerical_gradient(f, x) for the {name} test function is twice the exact gradient: "
+                         f"f(x + h·eᵢ) and f(x − h·eᵢ) are 2h apart, so divide their difference by 2h",
+                         diagnosis="factor")
             ctx.expect(error <= ACCURACY,
                        f"numerical_gradient(f, x) for the {name} test function, x of shape {shape}, is off by "
                        f"{error:.2e} of the largest gradient entry (at most {ACCURACY:g} expected): a one-sided "

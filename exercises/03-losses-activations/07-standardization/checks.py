@@ -42,8 +42,9 @@ def fit(ctx: CheckContext) -> None:
         ctx.expect_close(f"mean for X_train of shape {(n, d)}", mean, ref_mean)
         if n == 1:
             got = np.asarray(std, dtype=np.float64)
+            shown = ", ".join(f"{v:.3g}" for v in got.ravel())
             ctx.expect(got.shape == ref_std.shape and np.all(got == 1.0),
-                       f"std for a single training example (X_train of shape {(n, d)}) is [{', '.join(f'{v:.3g}' for v in got.ravel())}]: "
+                       f"std for a single training example (X_train of shape {(n, d)}) is [{shown}]: "
                        f"with N = 1 every feature is constant, so its std is 1 by the course's rule",
                        diagnosis="constant")
         if n > 1 and isinstance(std, np.ndarray) and std.shape == ref_std.shape:
@@ -72,7 +73,8 @@ def constant_features(ctx: CheckContext) -> None:
     ctx.expect_close("std for a single training example (every feature constant)", std, np.ones(4))
     ref_mean, ref_std = rb.standardizer_fit(X)
     X_test = _data(ctx, 3, 5)
-    got = ctx.expect_tuple("standardize_split", bc.strict(ctx, "standardize_split", X, X_test), 2)
+    got = bc.strict(ctx, "standardize_split", X, X_test, inputs="training data with constant features (std 0)")
+    got = ctx.expect_tuple("standardize_split", got, 2)
     ctx.expect_close("Z_train of standardize_split with constant features (their columns become 0)", got[0],
                      rb.standardizer_transform(X, ref_mean, ref_std))
     ctx.expect_close("Z_test of standardize_split with constant training features", got[1],

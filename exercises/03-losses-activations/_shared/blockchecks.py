@@ -8,15 +8,16 @@ from grader.checklib import CheckContext
 from grader.sandbox import LearnerError
 
 
-def strict(ctx: CheckContext, name: str, *args):
-    """name(*args) in the learner's process with overflow, invalid and divide-by-zero raising."""
+def strict(ctx: CheckContext, name: str, *args, inputs: str = "inputs with entries as large as ±1000"):
+    """name(*args) in the learner's process with overflow, invalid and divide-by-zero raising; `inputs` says
+    what was special about the arguments, for the message."""
     try:
         return ctx.probe("strict", name, *args, label=name)
     except LearnerError as error:
         if error.type == "FloatingPointError":
-            ctx.fail(f"`{name}` triggers a floating-point error ({error.message}) for inputs with entries as "
-                     f"large as ±1000: an exp overflowed, or log(0), 0/0 or inf - inf happened.",
-                     diagnosis="overflow", details=error.traceback)
+            ctx.fail(f"`{name}` triggers a floating-point error ({error.message}) for {inputs}: an exp "
+                     f"overflowed, or log(0), 0/0 or inf - inf happened.", diagnosis="overflow",
+                     details=error.traceback)
         raise
 
 
