@@ -112,6 +112,18 @@ BUGS = [
     (QUIZ, "q5 answered with the mean", "q5 = 3\n", "q5 = 7.2\n", "mismatch"),
 ]
 
+# What the message of a failing check must say, for bugs whose message was written for them.
+SAYS = {
+    "Laplace loss without log 2": "log 2 of every entry",
+    "leaky ReLU default slope 0.1": "should be 0.01",
+    "maxout ties to the last column": "FIRST (lowest) column",
+    "divided by h": "divide by 2h",
+    "check_gradient drops h": "pass the given h on",
+    "constant features get std 0": "std is 1",
+    "activation std with ddof=1": "ddof=1",
+    "q4 with ε = 1e-16": "rounded ε = 1e-16",
+}
+
 EXERCISES = {e.id: e for e in default_catalog()}
 
 
@@ -136,7 +148,12 @@ def test_planted_bug_loses_points(workspace: Workspace, exercise_id: str, what: 
     failed = [c for c in result.checks if not c.passed]
     assert not result.passed and result.score < result.max_score, f"{what}: the planted bug earns full marks"
     assert result.error is None, f"{what}: broke the grader instead of failing a check: {result.error}"
+    found = "\n".join(f"{c.name}: {c.diagnosis}: {c.message}" for c in failed)
     if diagnosis is not None:
-        found = [f"{c.name}: {c.diagnosis}: {c.message}" for c in failed]
-        assert diagnosis in {c.diagnosis for c in failed}, f"{what}: expected diagnosis {diagnosis!r}, got\n" + \
-            "\n".join(found)
+        assert diagnosis in {c.diagnosis for c in failed}, f"{what}: expected diagnosis {diagnosis!r}, got\n{found}"
+    if what in SAYS:
+        assert any(SAYS[what] in c.message for c in failed), f"{what}: no message says {SAYS[what]!r}:\n{found}"
+
+
+def test_every_message_expectation_names_a_planted_bug() -> None:
+    assert set(SAYS) <= {b[1] for b in BUGS}
