@@ -60,6 +60,9 @@ def forward(ctx: CheckContext) -> None:
         label = f"elu_forward_cuda(x, alpha={alpha}) for x of shape {shape}"
         got = cuda_call(ctx, "elu_forward_cuda", f"x of shape {shape}", x, alpha)
         ctx.expect_close(label, got, ref.elu(x, alpha), terms={"x - alpha (no exp)": np.where(x > 0, x, x - alpha)})
+    x = _x(ctx, (9,))  # alpha left out: the default is the notes' alpha = 1 (L1624)
+    ctx.expect_close("elu_forward_cuda(x) with the default alpha", cuda_call(ctx, "elu_forward_cuda", "9 elements", x),
+                     ref.elu(x, 1.0))
 
 
 @check("elu_forward_cuda covers every element with a small fixed grid (grid-stride loop)", points=2, target="cuda")
@@ -80,6 +83,9 @@ def backward(ctx: CheckContext) -> None:
         got = cuda_call(ctx, "elu_backward_cuda", f"x of shape {shape}", x, g, alpha)
         ctx.expect_close(label, got, ref.elu_backward(x, g, alpha),
                          terms={"g (ELU' missing)": g, "ELU'(x) (g missing)": ref.elu_backward(x, np.ones_like(x), alpha)})
+    x, g = _x(ctx, (9,), zeros=True), ctx.rng.standard_normal(9)
+    ctx.expect_close("elu_backward_cuda(x, g) with the default alpha",
+                     cuda_call(ctx, "elu_backward_cuda", "9 elements", x, g), ref.elu_backward(x, g, 1.0))
 
 
 @check("elu_backward_cuda covers every element with a small fixed grid", points=1, target="cuda")
@@ -96,14 +102,15 @@ def backward_small_grid(ctx: CheckContext) -> None:
 def launches(ctx: CheckContext) -> None:
     x = _x(ctx, (5, 37))
     g = ctx.rng.standard_normal(x.shape)
-    n = x.size
     runs = [
-        ("elu_forward_cuda", "elu_forward_kernel", (x,), {}, [-(-n // 64)], [64]),
-        ("elu_forward_cuda", "elu_forward_kernel", (x,), {"threads": 48}, [-(-n // 48)], [48]),
-        ("elu_backward_cuda", "elu_backward_kernel", (x, g), {"alpha": 0.5}, [-(-n // 64)], [64]),
+        ("elu_forward_cuda", "elu_forward_kernel", (x,), {}, [-(-x.size // 64)], [64]),
+        ("elu_forward_cuda", "elu_forward_kernel", (x,), {"threads": 48}, [-(-x.size // 48)], [48]),
+        ("elu_backward_cuda", "elu_backward_kernel", (x, g), {"alpha": 0.5}, [-(-x.size // 64)], [64]),
         ("elu_backward_cuda", "elu_backward_kernel", (x, g), {"blocks": 3, "threads": 16}, [3], [16]),
+        ("elu_forward_cuda", "elu_forward_kernel", (x[0, :7],), {}, [1], [64]),  # 7 elements: 1 block
     ]
     for name, kernel, args, kwargs, grid, block in runs:
+        n = args[0].size
         log = ctx.probe("launches", list(KERNELS), name, *args, label=name, **kwargs)[kernel]
         call = f"{name}({', '.join(['x', 'g'][:len(args)] + [f'{k}={v}' for k, v in kwargs.items()])})"
         ctx.expect(len(log) == 1, f"{call} launched {kernel} {len(log)} times for {n} elements; launch it exactly "
