@@ -5,6 +5,7 @@ out-of-bounds IndexError explained, and kernel timings on a real GPU."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from grader.checklib import CheckContext
 from grader.sandbox import LearnerError
@@ -59,14 +60,31 @@ def expect_kernel(ctx: CheckContext, name: str, *, needs: dict[str, str] | None 
     return node
 
 
-def subscript_updates(node: ast.AST) -> list[str]:
-    """Read-modify-write statements on an array entry inside node (`a[i] += v`, `a[i] = a[i] + v`): on a GPU two
-    threads doing this to one entry at once lose an update (a race)."""
+def with_helpers(source: str, name: str) -> list[ast.FunctionDef]:
+    """The function `name` and the top-level functions of the file it calls by name (device functions), one level
+    deep: what runs inside a kernel."""
+    node = function_node(source, name)
+    if node is None:
+        return []
+    called = {c.split(".")[-1] for c in calls_in(node)}
+    helpers = [function_node(source, c) for c in sorted(called) if c != name]
+    return [node, *(h for h in helpers if h is not None)]
+
+
+def subscript_updates(node: ast.FunctionDef) -> list[str]:
+    """Read-modify-write statements on an entry of one of node's array arguments (`a[i] += v`,
+    `a[i] = a[i] + v`): on a GPU two threads doing this to one entry at once can lose an update (a race).
+    Local arrays (cuda.local.array, registers) are private to a thread and not reported."""
+    params = {a.arg for a in node.args.args}
+
+    def base(target: ast.expr) -> str | None:
+        return target.value.id if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
+
     found = []
     for stmt in ast.walk(node):
-        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
+        if isinstance(stmt, ast.AugAssign) and base(stmt.target) in params:
             found.append(ast.unparse(stmt))
-        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript):
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and base(stmt.targets[0]) in params:
             target = ast.unparse(stmt.targets[0])
             if any(isinstance(n, ast.Subscript) and ast.unparse(n) == target for n in ast.walk(stmt.value)):
                 found.append(ast.unparse(stmt))
@@ -85,14 +103,15 @@ def cuda_call(ctx: CheckContext, name: str, what: str, *args, **kwargs) -> objec
                  f"load and store with the bounds.", diagnosis="shape", details=error.traceback)
 
 
-def report_kernel_times(ctx: CheckContext, kernels: list[str], name: str, args: list, reference: str) -> None:
-    """On a GPU: time the learner's kernels (as launched by learner.name(*args)) against the reference kernels
+def report_kernel_times(ctx: CheckContext, kernels: list[str], name: str, args: Callable[[], list],
+                        reference: str) -> None:
+    """On a GPU: time the learner's kernels (as launched by learner.name(*args())) against the reference kernels
     `reference` of _shared/cuda_reference.py in the learner's process, and note both. In the simulator: a note
-    that nothing is timed. Never scored."""
+    that nothing is timed (and args is never called: GPU-sized inputs are not even drawn). Never scored."""
     measured = None
     if ctx.cuda_mode == "gpu":
         try:
-            measured = ctx.probe("time_against_reference", kernels, name, args, reference,
+            measured = ctx.probe("time_against_reference", kernels, name, args(), reference,
                                  label=f"timing {name}")
         except LearnerError as error:
             ctx.note(f"kernel times could not be measured ({error.type}: {error.message[:200]})")

@@ -86,3 +86,40 @@ def test_a_graded_cuda_exercise_says_it_ran_in_the_simulator(tmp_path, monkeypat
                      "nothing about a GPU"]
     assert all(c.timings == [] for c in result.checks)
     assert np.isfinite(result.duration_s)
+
+
+def test_cudacheck_reads_atomics_and_races_from_the_source() -> None:
+    from grader.cudacheck import calls_in, kernel_problem, subscript_updates, with_helpers
+
+    source = '''
+from numba import cuda
+
+@cuda.jit(device=True)
+def _add(dx, r, v):
+    dx[r] += v
+
+@cuda.jit
+def racy(dy, dx):
+    k = cuda.grid(1)
+    local = cuda.local.array(4, float64)
+    local[0] += 1.0
+    _add(dx, k, dy[k])
+    dx[k] = dx[k] + dy[k]
+
+@cuda.jit
+def atomic(dy, dx):
+    k = cuda.grid(1)
+    cuda.atomic.add(dx, k, dy[k])
+
+def empty(x):
+    pass
+'''
+    racy = with_helpers(source, "racy")
+    assert [f.name for f in racy] == ["racy", "_add"]
+    assert [u for f in racy for u in subscript_updates(f)] == ["dx[k] = dx[k] + dy[k]", "dx[r] += v"]
+    (atomic,) = with_helpers(source, "atomic")
+    assert subscript_updates(atomic) == [] and "cuda.atomic.add" in calls_in(atomic)
+    assert kernel_problem(source, "atomic") is None
+    assert kernel_problem(source, "empty")[1] == "cuda"  # not @cuda.jit
+    assert kernel_problem(source, "missing")[1] == "shape"
+    assert kernel_problem("def (", "atomic")[1] == "syntax"

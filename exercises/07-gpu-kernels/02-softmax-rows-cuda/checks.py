@@ -108,7 +108,9 @@ def launches(ctx: CheckContext) -> None:
         ctx.expect(log[0]["grid"] == [n] and log[0]["block"] == [threads],
                    f"{name} launched {kernel} on {log[0]['grid']} blocks of {log[0]['block']} threads for {n} rows; "
                    f"the rule is N = {n} blocks (one per row) of THREADS = {threads} threads", diagnosis="cuda")
-    big = ctx.rng.standard_normal((4096, 1000))
-    report_kernel_times(ctx, ["softmax_rows_kernel"], "softmax_cuda", [big], "softmax")
+    rng = ctx.rng  # timed on a GPU only: the arrays are drawn there, not in the simulator
+    report_kernel_times(ctx, ["softmax_rows_kernel"], "softmax_cuda", lambda: [rng.standard_normal((4096, 1000))],
+                        "softmax")
     report_kernel_times(ctx, ["softmax_backward_kernel"], "softmax_backward_cuda",
-                        [ref.softmax(big), ctx.rng.standard_normal(big.shape)], "softmax_backward")
+                        lambda: [ref.softmax(rng.standard_normal((4096, 1000))), rng.standard_normal((4096, 1000))],
+                        "softmax_backward")
