@@ -91,11 +91,16 @@ def subscript_updates(node: ast.FunctionDef) -> list[str]:
     return found
 
 
-def cuda_call(ctx: CheckContext, name: str, what: str, *args, **kwargs) -> object:
-    """ctx.call for a CUDA wrapper, with the simulator's out-of-bounds IndexError explained."""
+def cuda_call(ctx: CheckContext, name: str, what: str, *args, overflow: str = "", **kwargs) -> object:
+    """ctx.call for a CUDA wrapper, with the simulator's out-of-bounds IndexError and OverflowError explained
+    (`overflow`: the exercise's advice for the latter)."""
     try:
         return ctx.call(name, *args, **kwargs)
     except LearnerError as error:
+        if error.type == "OverflowError":
+            ctx.fail(f"{name} overflowed for {what} ({error.message}): the CUDA simulator runs kernels as Python, "
+                     f"where math.exp of more than about 709 raises; on a GPU it gives inf, and then nan. {overflow}",
+                     diagnosis="overflow", details=error.traceback)
         if error.type != "IndexError":
             raise
         ctx.fail(f"{name} read or wrote outside an array for {what} (IndexError: {error.message}). The threads "

@@ -108,6 +108,7 @@ def launches(ctx: CheckContext) -> None:
         ("elu_backward_cuda", "elu_backward_kernel", (x, g), {"alpha": 0.5}, [-(-x.size // 64)], [64]),
         ("elu_backward_cuda", "elu_backward_kernel", (x, g), {"blocks": 3, "threads": 16}, [3], [16]),
         ("elu_forward_cuda", "elu_forward_kernel", (x[0, :7],), {}, [1], [64]),  # 7 elements: 1 block
+        ("elu_backward_cuda", "elu_backward_kernel", (x[:2, :32], g[:2, :32]), {"threads": 32}, [2], [32]),  # exact
     ]
     for name, kernel, args, kwargs, grid, block in runs:
         n = args[0].size

@@ -96,16 +96,27 @@ def launches(ctx: CheckContext) -> None:
                     label="conv2d_forward_cuda")["conv2d_forward_kernel"]
     h_out, w_out = h + 2 * p - kh + 1, w_ + 2 * p - kw + 1  # 11 x 7
     want = [math.ceil(w_out / block), math.ceil(h_out / block), n * c_out] if block else None
+    _expect_launch(ctx, log, x, w, (n, c_out, h_out, w_out), block, want)
+    if block:  # W_out = 2 · BLOCK exactly: ceil, not W_out // BLOCK + 1 (a block of idle threads)
+        x = ctx.rng.standard_normal((1, 1, 5, 2 * block - 1))
+        w = ctx.rng.standard_normal((1, 1, 3, 2))
+        log = ctx.probe("launches", ["conv2d_forward_kernel"], "conv2d_forward_cuda", x, w, b[:1], 1, 1, 1,
+                        label="conv2d_forward_cuda")["conv2d_forward_kernel"]
+        _expect_launch(ctx, log, x, w, (1, 1, 5, 2 * block), block, [2, 1, 1])
+    rng = ctx.rng  # timed on a GPU only: the arrays are drawn there, not in the simulator
+    report_kernel_times(ctx, ["conv2d_forward_kernel"], "conv2d_forward_cuda",
+                        lambda: [rng.standard_normal((8, 16, 64, 64)), rng.standard_normal((32, 16, 3, 3)),
+                                 rng.standard_normal(32), 1, 1, 1], "conv2d_forward")
+
+
+def _expect_launch(ctx: CheckContext, log: list, x: np.ndarray, w: np.ndarray, y_shape: tuple, block: int,
+                   want: list | None) -> None:
     ctx.expect(len(log) == 1, f"conv2d_forward_cuda launched conv2d_forward_kernel {len(log)} times; one launch "
                               f"covers every image and channel through the grid's z axis", diagnosis="cuda")
     ctx.expect(log[0]["block"] == [block, block],
                f"the kernel was launched with blocks of {log[0]['block']} threads; use (BLOCK, BLOCK) = "
                f"({block}, {block})", diagnosis="cuda")
     ctx.expect(log[0]["grid"] == want,
-               f"for x {x.shape} and w {w.shape} (padding 1: y is {(n, c_out, h_out, w_out)}) the kernel was "
+               f"for x {x.shape} and w {w.shape} (padding 1: y is {y_shape}) the kernel was "
                f"launched on a grid of {log[0]['grid']} blocks; the rule asks for (ceil(W_out / BLOCK), "
                f"ceil(H_out / BLOCK), N · C_out) = {want}", diagnosis="grid")
-    rng = ctx.rng  # timed on a GPU only: the arrays are drawn there, not in the simulator
-    report_kernel_times(ctx, ["conv2d_forward_kernel"], "conv2d_forward_cuda",
-                        lambda: [rng.standard_normal((8, 16, 64, 64)), rng.standard_normal((32, 16, 3, 3)),
-                                 rng.standard_normal(32), 1, 1, 1], "conv2d_forward")

@@ -19,7 +19,7 @@ KERNELS = ("maxpool_forward_kernel", "maxpool_backward_kernel")
 # (N, C, H, W, size, stride): overlapping (stride < size), tiling (stride = size) and gapped (stride > size).
 LOCAL = [(2, 2, 7, 9, 3, 2), (1, 3, 6, 5, 3, 1), (2, 1, 8, 6, 2, 2), (1, 2, 9, 7, 2, 3)]
 HIDDEN = [(1, 2, 11, 8, 3, 2), (2, 1, 5, 7, 2, 1)]
-TIES_LOCAL = [(2, 2, 7, 8, 3, 2), (1, 1, 6, 6, 2, 1)]
+TIES_LOCAL = [(2, 2, 7, 9, 3, 2), (1, 1, 6, 6, 2, 1)]
 TIES_HIDDEN = [(1, 2, 9, 5, 3, 1)]
 
 
@@ -125,6 +125,12 @@ def launches(ctx: CheckContext) -> None:
                    f"{name} launched {kernel} on {log[0]['grid']} blocks of {log[0]['block']} threads for "
                    f"{math.prod(shape)} outputs; the rule asks for ceil(outputs / THREADS) = {want} blocks of "
                    f"THREADS = {threads} threads", diagnosis="cuda")
+    if threads:  # outputs = 2 · THREADS exactly: ceil, not outputs // THREADS + 1 (a block of idle threads)
+        x = ctx.rng.standard_normal((1, threads, 2, 3))
+        log = ctx.probe("launches", list(KERNELS), "maxpool_forward_cuda", x, 2, 1,
+                        label="maxpool_forward_cuda")["maxpool_forward_kernel"]
+        ctx.expect(log[0]["grid"] == [2], f"maxpool_forward_cuda launched {log[0]['grid']} blocks for {2 * threads} "
+                                          f"outputs; ceil({2 * threads} / THREADS) = 2", diagnosis="cuda")
     rng = ctx.rng
     big = (16, 32, 64, 64)  # timed on a GPU only: the arrays are drawn there, not in the simulator
     report_kernel_times(ctx, ["maxpool_forward_kernel"], "maxpool_forward_cuda",
