@@ -194,6 +194,38 @@ def _maxpool_backward_launches(dy, x, size, stride, *_):
              (d_dy, _dev(x), dx, size, stride))]
 
 
+REF_TILE = 16
+
+
+@cuda.jit
+def ref_matmul_kernel(A, B, C):
+    sA = cuda.shared.array((REF_TILE, REF_TILE), float64)
+    sB = cuda.shared.array((REF_TILE, REF_TILE), float64)
+    tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
+    row = cuda.blockIdx.y * REF_TILE + ty
+    col = cuda.blockIdx.x * REF_TILE + tx
+    n, k = A.shape
+    m = B.shape[1]
+    acc = 0.0
+    for t in range((k + REF_TILE - 1) // REF_TILE):
+        kk = t * REF_TILE
+        sA[ty, tx] = A[row, kk + tx] if row < n and kk + tx < k else 0.0
+        sB[ty, tx] = B[kk + ty, col] if kk + ty < k and col < m else 0.0
+        cuda.syncthreads()
+        for p in range(REF_TILE):
+            acc += sA[ty, p] * sB[p, tx]
+        cuda.syncthreads()
+    if row < n and col < m:
+        C[row, col] = acc
+
+
+def _matmul_launches(A, B, *_):
+    d_a, d_b = _dev(A), _dev(B)
+    n, m = A.shape[0], B.shape[1]
+    grid = (math.ceil(m / REF_TILE), math.ceil(n / REF_TILE))
+    return [(ref_matmul_kernel, (grid, (REF_TILE, REF_TILE)), (d_a, d_b, cuda.device_array((n, m))))]
+
+
 def _flat(a):
     return cuda.to_device(np.ascontiguousarray(a, dtype=np.float64).ravel())
 
@@ -211,6 +243,7 @@ def _elu_backward_launches(x, g, alpha=1.0, *_):
 
 
 REFERENCE_LAUNCHES = {
+    "matmul": _matmul_launches,
     "elu_forward": _elu_forward_launches,
     "elu_backward": _elu_backward_launches,
     "softmax": _softmax_launches,
