@@ -4,6 +4,8 @@ Without a GPU the learner's kernels run in Numba's CUDA simulator (one OS thread
 sizes are small, and never multiples of the block size.
 """
 
+import ast
+
 import numpy as np
 
 from grader import reference_gpu as ref
@@ -45,11 +47,20 @@ def _explain_coverage(ctx: CheckContext, label: str, got: object, expected: np.n
     ctx.fail(result.explanation, diagnosis=result.diagnosis, details=result.details)
 
 
-@check("elu_forward_kernel and elu_backward_kernel are @cuda.jit kernels (read from your source)", points=1,
+@check("elu_forward_kernel and elu_backward_kernel are @cuda.jit kernels stepping by the grid's size (read from "
+       "your source)", points=1,
        target="cuda")
 def kernels(ctx: CheckContext) -> None:
     for name in KERNELS:
-        expect_kernel(ctx, name)
+        node = expect_kernel(ctx, name)
+        # The step of a grid-stride loop is the number of threads in the grid; a kernel can only learn it from
+        # cuda.gridsize or cuda.gridDim. A smaller step (blockDim.x) still gives the right values here, but every
+        # element is computed by several threads: wasted work, and wrong results in a kernel that accumulates.
+        grid_size = any(isinstance(n, ast.Attribute) and n.attr in ("gridsize", "gridDim") for n in ast.walk(node))
+        ctx.expect(grid_size, f"{name}: a grid-stride loop steps by the number of threads in the whole grid, "
+                              f"cuda.gridsize(1) (= cuda.gridDim.x * cuda.blockDim.x), and your kernel never asks "
+                              f"for the grid's size. With a smaller step threads redo each other's elements.",
+                   diagnosis="grid_stride")
 
 
 @check("elu_forward_cuda equals ELU(x) (default launch, sizes not multiples of the block)", points=2,

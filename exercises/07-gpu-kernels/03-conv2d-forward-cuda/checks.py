@@ -67,6 +67,10 @@ def kernel(ctx: CheckContext) -> None:
 @check("stride 1, no padding: y = b + w ⋆ x (cross-correlation, bias added)", points=3, target="cuda")
 def plain(ctx: CheckContext) -> None:
     _run_cases(ctx, ctx.cases(PLAIN_LOCAL, PLAIN_HIDDEN))
+    x, w, b = ctx.rng.standard_normal((1, 2, 5, 6)), ctx.rng.standard_normal((2, 2, 2, 3)), ctx.rng.standard_normal(2)
+    got = cuda_call(ctx, "conv2d_forward_cuda", "the default stride, padding and dilation", x, w, b)
+    ctx.expect_close("conv2d_forward_cuda(x, w, b) with the defaults stride=1, padding=0, dilation=1", got,
+                     ref.conv2d_forward(x, w, b, 1, 0, 1))
 
 
 @check("zero padding", points=2, target="cuda")
