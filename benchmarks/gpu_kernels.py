@@ -57,6 +57,11 @@ def _cases() -> list[Case]:
         x, w = ((1, 2, 7, 9), (2, 2, 3, 3)) if sim else ((8, 16, 64, 64), (32, 16, 3, 3))
         return [rng.standard_normal(x), rng.standard_normal(w), rng.standard_normal(w[0]), 1, 1, 1]
 
+    def conv_back_args(rng, sim):
+        x, w = ((1, 2, 7, 9), (2, 2, 3, 3)) if sim else ((8, 16, 64, 64), (32, 16, 3, 3))
+        x, w = rng.standard_normal(x), rng.standard_normal(w)
+        return [rng.standard_normal(conv.conv2d_output_shape(x.shape, w.shape, 1, 1, 1)), x, w, 1, 1, 1]
+
     def pool_args(rng, sim):
         x = rng.standard_normal((1, 2, 7, 9) if sim else (16, 32, 64, 64))
         return [x, 3, 2]
@@ -81,6 +86,9 @@ def _cases() -> list[Case]:
              softmax_args, ref.softmax_backward),
         Case("conv2d-forward-cuda", "conv2d_forward_cuda", ("conv2d_forward_kernel",), "conv2d_forward", conv_args,
              conv.conv2d_forward),
+        Case("conv2d-backward-atomic-cuda", "conv2d_backward_cuda", ("conv2d_input_grad_kernel",
+             "conv2d_weight_grad_kernel", "conv2d_bias_grad_kernel"), "conv2d_backward", conv_back_args,
+             lambda *a: np.concatenate([g.ravel() for g in conv.conv2d_backward(*a)])),
         Case("maxpool-backward-atomic-cuda", "maxpool_forward_cuda", ("maxpool_forward_kernel",), "maxpool_forward",
              pool_args, conv.maxpool_forward),
         Case("maxpool-backward-atomic-cuda", "maxpool_backward_cuda", ("maxpool_backward_kernel",),
@@ -136,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         module = _solution(case.exercise)
         inputs = case.args(rng, args.sim)
         got = getattr(module, case.wrapper)(*inputs)
+        if isinstance(got, tuple):  # (dx, dw, db): compared as one flat vector
+            got = np.concatenate([g.ravel() for g in got])
         expected = case.expected(*inputs)
         ok = bool(np.shape(got) == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-6))
         with warnings.catch_warnings():

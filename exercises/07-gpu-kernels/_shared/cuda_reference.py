@@ -144,6 +144,68 @@ def _conv2d_forward_launches(x, w, b, stride=1, padding=0, dilation=1, *_):
              (d_x, d_w, d_b, y, stride, padding, dilation))]
 
 
+@cuda.jit
+def ref_conv2d_input_grad_kernel(dy, w, dx, stride, padding, dilation):
+    j, i = cuda.grid(2)
+    nc = cuda.blockIdx.z
+    c_out, h_out, w_out = dy.shape[1], dy.shape[2], dy.shape[3]
+    if i >= h_out or j >= w_out:
+        return
+    n, co = nc // c_out, nc % c_out
+    height, width = dx.shape[2], dx.shape[3]
+    g = dy[n, co, i, j]
+    for ci in range(w.shape[1]):
+        for p in range(w.shape[2]):
+            r = i * stride - padding + p * dilation
+            if 0 <= r < height:
+                for q in range(w.shape[3]):
+                    c = j * stride - padding + q * dilation
+                    if 0 <= c < width:
+                        cuda.atomic.add(dx, (n, ci, r, c), g * w[co, ci, p, q])
+
+
+@cuda.jit
+def ref_conv2d_weight_grad_kernel(dy, x, dw, stride, padding, dilation):
+    c_out, c_in, kh, kw = dw.shape
+    for k in range(cuda.grid(1), dw.size, cuda.gridsize(1)):
+        q, p = k % kw, (k // kw) % kh
+        ci, co = (k // (kw * kh)) % c_in, k // (kw * kh * c_in)
+        acc = 0.0
+        for n in range(dy.shape[0]):
+            for i in range(dy.shape[2]):
+                r = i * stride - padding + p * dilation
+                if 0 <= r < x.shape[2]:
+                    for j in range(dy.shape[3]):
+                        c = j * stride - padding + q * dilation
+                        if 0 <= c < x.shape[3]:
+                            acc += dy[n, co, i, j] * x[n, ci, r, c]
+        dw[co, ci, p, q] = acc
+
+
+@cuda.jit
+def ref_conv2d_bias_grad_kernel(dy, db):
+    for co in range(cuda.grid(1), dy.shape[1], cuda.gridsize(1)):
+        acc = 0.0
+        for n in range(dy.shape[0]):
+            for i in range(dy.shape[2]):
+                for j in range(dy.shape[3]):
+                    acc += dy[n, co, i, j]
+        db[co] = acc
+
+
+def _conv2d_backward_launches(dy, x, w, stride=1, padding=0, dilation=1, *_):
+    d_dy, d_x, d_w = _dev(dy), _dev(x), _dev(w)
+    dx = cuda.to_device(np.zeros(np.shape(x)))
+    dw, db = cuda.device_array(np.shape(w)), cuda.device_array(np.shape(w)[0])
+    n, c_out, h_out, w_out = np.shape(dy)
+    grid = (math.ceil(w_out / REF_CONV_BLOCK), math.ceil(h_out / REF_CONV_BLOCK), n * c_out)
+    return [(ref_conv2d_input_grad_kernel, (grid, (REF_CONV_BLOCK, REF_CONV_BLOCK)),
+             (d_dy, d_w, dx, stride, padding, dilation)),
+            (ref_conv2d_weight_grad_kernel, (math.ceil(dw.size / REF_THREADS), REF_THREADS),
+             (d_dy, d_x, dw, stride, padding, dilation)),
+            (ref_conv2d_bias_grad_kernel, (math.ceil(c_out / REF_THREADS), REF_THREADS), (d_dy, db))]
+
+
 @cuda.jit(device=True)
 def _ref_window_argmax(x, n, c, i, j, size, stride):
     r0, c0 = i * stride, j * stride
@@ -249,6 +311,7 @@ REFERENCE_LAUNCHES = {
     "softmax": _softmax_launches,
     "softmax_backward": _softmax_backward_launches,
     "conv2d_forward": _conv2d_forward_launches,
+    "conv2d_backward": _conv2d_backward_launches,
     "maxpool_forward": _maxpool_forward_launches,
     "maxpool_backward": _maxpool_backward_launches,
 }
