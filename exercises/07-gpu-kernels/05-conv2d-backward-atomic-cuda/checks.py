@@ -81,6 +81,12 @@ def input_grad(ctx: CheckContext) -> None:
     for case in ctx.cases(LOCAL, HIDDEN):
         what, got, expected, _ = _grads(ctx, case)
         ctx.expect_close(f"dx for {what}", got[0], expected[0])
+    dy, x, w = _case(ctx, (1, 2, 5, 6, 2, 2, 3, 1, 0, 1))
+    got = ctx.expect_tuple("conv2d_backward_cuda(dy, x, w)", cuda_call(ctx, "conv2d_backward_cuda", "the defaults",
+                                                                        dy, x, w), 3)
+    for name, value, expected in zip(("dx", "dw", "db"), got, ref.conv2d_backward(dy, x, w, 1, 0, 1), strict=True):
+        ctx.expect_close(f"{name} of conv2d_backward_cuda(dy, x, w) with the defaults stride=1, padding=0, "
+                         f"dilation=1", value, expected)
 
 
 @check("dw: summed over the batch and the output plane", points=3, target="cuda")
