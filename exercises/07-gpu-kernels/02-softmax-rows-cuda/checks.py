@@ -14,8 +14,10 @@ from grader.compare import compare
 from grader.cudacheck import cuda_call, expect_kernel, report_kernel_times
 
 KERNELS = ("softmax_rows_kernel", "softmax_backward_kernel")
-LOCAL = [(3, 71), (1, 5), (2, 131), (4, 33), (1, 1)]
-HIDDEN = [(2, 97), (5, 3), (1, 200)]
+# Few rows: in the simulator every block of THREADS threads with its barriers costs ~0.05-0.1 s.
+LOCAL = [(2, 71), (1, 5), (2, 131), (1, 1)]
+HIDDEN = [(2, 97), (3, 3)]
+BACKWARD_LOCAL = [(2, 71), (1, 5), (1, 131)]
 NEEDS = {"shared.array": "reduce through cuda.shared.array(THREADS, float64): the threads of the block "
                          "combine their partial results there",
          "syncthreads": "call cuda.syncthreads() between the steps of the reduction: a thread must not read a "
@@ -88,7 +90,7 @@ def forward(ctx: CheckContext) -> None:
 
 @check("softmax_backward_cuda equals P ⊙ (G − Σ G⊙P) for a random upstream G", points=4, target="cuda")
 def backward(ctx: CheckContext) -> None:
-    for n, m in ctx.cases(LOCAL, HIDDEN):
+    for n, m in ctx.cases(BACKWARD_LOCAL, HIDDEN):
         P = ref.softmax(ctx.rng.normal(0.0, 1.5, size=(n, m)))
         G = ctx.rng.standard_normal((n, m))  # random, never ones (with ones the answer is 0)
         label = f"softmax_backward_cuda(P, G) for P of shape {(n, m)}"
@@ -102,7 +104,7 @@ def backward(ctx: CheckContext) -> None:
        target="cuda")
 def launches(ctx: CheckContext) -> None:
     threads = _threads(ctx.source)
-    n, m = 3, 40
+    n, m = 2, 40
     S = ctx.rng.standard_normal((n, m))
     P = ref.softmax(S)
     G = ctx.rng.standard_normal((n, m))
