@@ -41,14 +41,17 @@ def _threads(source: str) -> int | None:
     return None
 
 
-def _scores(ctx: CheckContext, n: int, m: int) -> np.ndarray:
-    """Random rows; where the shape allows, a row with one huge entry late in the row (past any block of
-    threads: a max over part of the row leaves exp() of ~700 to overflow) and a row of very negative entries."""
+def _scores(ctx: CheckContext, n: int, m: int, threads: int | None) -> np.ndarray:
+    """Random rows; where the shape allows, a row with one huge entry late in the row (past the first block of
+    threads: a max over part of the row leaves exp() of ~700 to overflow) and a row of very negative entries with
+    one spike at the last thread's slot (a tree that drops the upper half of the partial maxima misses it)."""
     S = ctx.rng.normal(0.0, 3.0, size=(n, m))
     if m >= 5:
         S[0, m - 2] = 800.0 + ctx.rng.uniform()
     if n >= 2 and m >= 5:
         S[1] -= 900.0  # every exp(S) underflows to 0 without the max subtraction
+        if threads and threads - 1 < m:
+            S[1, threads - 1] = 800.0 + ctx.rng.uniform()
     return S
 
 
@@ -81,8 +84,9 @@ def kernels(ctx: CheckContext) -> None:
 @check("softmax_cuda equals the row-wise softmax (rows shorter and longer than the block, huge entries)",
        points=4, target="cuda")
 def forward(ctx: CheckContext) -> None:
+    threads = _threads(ctx.source)
     for n, m in ctx.cases(LOCAL, HIDDEN):
-        S = _scores(ctx, n, m)
+        S = _scores(ctx, n, m, threads)
         label = f"softmax_cuda(S) for S of shape {(n, m)}"
         got = cuda_call(ctx, "softmax_cuda", f"S of shape {(n, m)}", S, overflow=OVERFLOW)
         _explain(ctx, label, got, ref.softmax(S))
