@@ -24,7 +24,7 @@ import numpy as np
 
 from grader import gradcheck as _gradcheck
 from grader.compare import compare
-from grader.sandbox import LearnerProcess
+from grader.sandbox import LearnerProcess, cuda_mode
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ class CheckContext:
     source: str = ""  # the learner file's text, for static checks (never executed here)
     grad_stats: GradStats = field(default_factory=GradStats)
     figures: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # extra lines for the check's result (CheckResult.notes)
+    timings: list[dict] = field(default_factory=list)  # kernel timings on a GPU (CheckResult.timings)
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
@@ -214,6 +216,44 @@ class CheckContext:
             clean[str(name)] = [[float(v) for v in row] for row in arr] if arr.ndim == 2 else [float(v) for v in arr]
         self.figures.append({"kind": "line", "title": title, "x_label": x_label, "y_label": y_label,
                              "log_y": bool(log_y), "series": clean})
+
+    # -- notes and CUDA kernel timings -------------------------------------------------------------
+
+    def note(self, text: str) -> None:
+        """Add a line to this check's result, shown on pass and on fail (text and JSON reports)."""
+        self.notes.append(str(text))
+
+    @property
+    def cuda_mode(self) -> str:
+        """'gpu' or 'sim': where the learner's CUDA kernels run in this grading run."""
+        return self.proc.cuda if self.proc is not None else cuda_mode()
+
+    def kernel_times(self, measured: object) -> list[dict]:
+        """Record kernel timings a probe measured in the learner's process: a list of {"kernel": name,
+        "learner_ms": float, "reference_ms": float} (medians after a warm-up). Informational, never scored:
+        the numbers come from the learner's process. In the CUDA simulator nothing is timed, and a note says so."""
+        if self.cuda_mode == "sim":
+            if any(n.startswith("kernel times not measured") for n in self.notes):
+                return []
+            self.note("kernel times not measured: the kernels ran in the CUDA simulator (no GPU), whose "
+                      "times say nothing about a GPU")
+            return []
+        rows = []
+        for item in measured if isinstance(measured, list) else []:
+            if not isinstance(item, dict):
+                continue
+            learner, reference = item.get("learner_ms"), item.get("reference_ms")
+            if not all(isinstance(v, int | float) and np.isfinite(v) and v > 0 for v in (learner, reference)):
+                continue
+            row = {"kernel": str(item.get("kernel", "?"))[:80], "learner_ms": float(learner),
+                   "reference_ms": float(reference), "ratio": float(learner) / float(reference)}
+            rows.append(row)
+            self.note(f"{row['kernel']}: {row['learner_ms']:.4f} ms, reference {row['reference_ms']:.4f} ms "
+                      f"({row['ratio']:.2f}x the reference's time)")
+        if not rows:
+            self.note("kernel times could not be measured on the GPU")
+        self.timings.extend(rows)
+        return rows
 
     # -- static checks on the learner's source (parsed, never run) -----------------------------
 

@@ -109,6 +109,7 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
     stats = grad_stats if grad_stats is not None else GradStats()
     source = path.read_text(encoding="utf-8", errors="replace")
     proc = None
+    checks: list[CheckResult] = []
     if exercise.kind == "code":  # start the learner's process first: it boots while we load the checks
         proc = LearnerProcess(workspace.root, time_limit=time_limit or exercise.time_limit,
                               memory_mb=exercise.memory_mb)
@@ -122,7 +123,6 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
             return base
         if proc is not None and "grader.kernels" in sys.modules:
             sys.modules["grader.kernels"].warm_up()
-        checks: list[CheckResult] = []
         breach: SandboxBreach | None = None
         # Why no check can run (the learner's file does not import, the quiz file does not parse).
         blocked: tuple[str, str, str] | None = None
@@ -157,7 +157,8 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                 spec.fn(ctx)
             except CheckFailed as failed:
                 checks.append(CheckResult(spec.name, False, failed.message, 0.0, spec.points, spec.target,
-                                          failed.diagnosis, failed.details, ctx.figures))
+                                          failed.diagnosis, failed.details, ctx.figures, notes=ctx.notes,
+                                          timings=ctx.timings))
             except LearnerError as error:
                 checks.append(_learner_error_result(spec, error))
             except SandboxBreach as exc:
@@ -171,9 +172,12 @@ def _grade(workspace: Workspace, exercise: Exercise, *, official: bool, seed: in
                     0.0, spec.points, spec.target, "grader_error"))
             else:
                 checks.append(CheckResult(spec.name, True, "passed", spec.points, spec.points, spec.target,
-                                          figures=ctx.figures))
+                                          figures=ctx.figures, notes=ctx.notes, timings=ctx.timings))
     finally:
         if proc is not None:
+            for result in checks:
+                if result.target == "cuda":  # say where the kernels ran: "CUDA simulator" or "GPU <name>"
+                    result.device = proc.cuda_device
             base.output = proc.printed[-20_000:]
             proc.close()
     return _summarize(exercise, base, checks, breach)

@@ -19,6 +19,12 @@ class CheckResult:
     # plain dicts {"kind": "line", "title", "x_label", "y_label", "log_y", "series": {name: [y, ...] or
     # [[x, y], ...]}}; see CheckContext.plot. Kept on pass and on fail.
     figures: list[dict] = field(default_factory=list)
+    # CUDA checks: where the learner's kernels ran, "CUDA simulator" or "GPU <name>" ("" for other targets).
+    device: str = ""
+    # Lines a check adds on pass or fail (e.g. "kernel times not measured: CUDA simulator").
+    notes: list[str] = field(default_factory=list)
+    # Kernel timings on a real GPU: {"kernel", "learner_ms", "reference_ms", "ratio"} (learner / reference).
+    timings: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import secrets
 import selectors
@@ -128,6 +129,23 @@ def cuda_mode() -> str:
     return "sim"
 
 
+@functools.cache
+def _gpu_name() -> str:
+    """The first GPU's name from nvidia-smi (asked here, in the grader: the learner process is untrusted)."""
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True,
+                             text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "(name unknown)"
+    names = [line.strip() for line in out.splitlines() if line.strip()]
+    return names[0] if names else "(name unknown)"
+
+
+def cuda_device_label(mode: str | None = None) -> str:
+    """Where CUDA checks run, for reports: "CUDA simulator" or "GPU <name>"."""
+    return "CUDA simulator" if (mode or cuda_mode()) == "sim" else f"GPU {_gpu_name()}"
+
+
 def _child_env(cuda: str) -> dict[str, str]:
     configure_numba_cache()
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "NUMBA_CACHE_DIR", "CUDA_HOME", "CUDA_PATH",
@@ -167,7 +185,7 @@ class LearnerProcess:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
-        cuda = cuda_mode()
+        cuda = self.cuda = cuda_mode()
         # A CUDA context on a real GPU reserves far more address space than any sane RLIMIT_AS,
         # so there the limit is on resident memory instead, watched from here (_check_memory).
         self._watch_rss = cuda == "gpu" and os.path.exists("/proc/self/statm")
@@ -223,6 +241,11 @@ class LearnerProcess:
             os.killpg(self._proc.pid, signal.SIGKILL)  # the whole group: forks die with it
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=5)
+
+    @property
+    def cuda_device(self) -> str:
+        """Where this process runs CUDA kernels: "CUDA simulator" or "GPU <name>"."""
+        return cuda_device_label(self.cuda)
 
     @property
     def printed(self) -> str:

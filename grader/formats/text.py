@@ -26,6 +26,15 @@ def exercise_panel(result: ExerciseResult, *, show_hint: bool = True) -> Panel:
     for check in result.checks:
         table.add_row(_mark(check.passed), Text(check.name), check.target, f"{check.points:g}/{check.max_points:g}")
     parts.append(table)
+    devices = sorted({c.device for c in result.checks if c.device})
+    if devices:  # where the CUDA checks ran: "CUDA simulator" or "GPU <name>"
+        parts.append(Text(f"CUDA checks ran on: {', '.join(devices)}", style="cyan"))
+    seen: set[str] = set()
+    for check in result.checks:  # kernel timings, or why there are none (CUDA simulator); each line once
+        for note in check.notes:
+            if note not in seen:
+                seen.add(note)
+                parts.append(Text(f"  {note}", style="cyan"))
     failing = [c for c in result.checks if not c.passed]
     if failing and not result.error:
         # Checks failing with the same message (an import error, "not implemented yet") are said once.

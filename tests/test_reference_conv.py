@@ -1,0 +1,229 @@
+"""grader.reference_conv against plain NumPy loops and float64 central differences."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+from test_reference_kernels import assert_close_to_numeric, numeric_vjp
+
+from grader import reference_conv as rc
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+COVERED = {
+    "conv_output_size", "conv2d_output_shape", "conv2d_forward", "conv2d_backward",
+    "pool_output_shape", "maxpool_forward", "maxpool_indices", "maxpool_backward",
+    "avgpool_forward", "avgpool_backward",
+}  # fmt: skip
+
+
+def test_every_public_function_is_covered() -> None:
+    public = {
+        name
+        for name, fn in inspect.getmembers(rc, inspect.isfunction)
+        if fn.__module__ == rc.__name__ and not name.startswith("_")
+    }
+    assert public == COVERED
+
+
+# --- plain NumPy versions: pad once, then the textbook loops ---------------------------------
+
+
+def _pair(v: int | tuple[int, int]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else v
+
+
+def np_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride=1, padding=0, dilation=1) -> np.ndarray:
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    n, _, h, wd = x.shape
+    co, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    ow = (wd + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    y = np.zeros((n, co, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i * sh : i * sh + dh * (kh - 1) + 1 : dh, j * sw : j * sw + dw * (kw - 1) + 1 : dw]
+            y[:, :, i, j] = np.einsum("ncpq,ocpq->no", patch, w) + b
+    return y
+
+
+def np_pool(x: np.ndarray, size, stride, op) -> np.ndarray:
+    (kh, kw), (sh, sw) = _pair(size), _pair(stride)
+    n, c, h, w = x.shape
+    y = np.zeros((n, c, (h - kh) // sh + 1, (w - kw) // sw + 1))
+    for i in range(y.shape[2]):
+        for j in range(y.shape[3]):
+            y[:, :, i, j] = op(x[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw], axis=(2, 3))
+    return y
+
+
+CONV_CASES = [
+    # x shape, w shape, stride, padding, dilation
+    ((1, 1, 5, 5), (1, 1, 3, 3), 1, 0, 1),
+    ((2, 3, 7, 6), (4, 3, 3, 2), 1, 1, 1),
+    ((2, 2, 9, 8), (3, 2, 3, 3), 2, 1, 1),
+    ((1, 2, 8, 11), (2, 2, 2, 3), (2, 3), (0, 2), 1),
+    ((3, 2, 9, 10), (2, 2, 3, 3), 1, 2, 2),
+    ((2, 1, 11, 9), (2, 1, 3, 2), (2, 1), (1, 0), (2, 3)),
+    ((1, 2, 4, 4), (3, 2, 5, 5), 3, 3, 1),  # padding wider than the kernel's reach: zero rows/columns
+    ((2, 3, 5, 5), (2, 3, 1, 1), 2, 0, 1),  # 1×1 kernel, stride skipping columns
+]
+
+
+@pytest.mark.parametrize(("xs", "ws", "stride", "padding", "dilation"), CONV_CASES)
+def test_conv2d_forward_matches_numpy(xs, ws, stride, padding, dilation) -> None:
+    rng = np.random.default_rng(10)
+    x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
+    y = rc.conv2d_forward(x, w, b, stride, padding, dilation)
+    assert y.dtype == np.float64
+    assert y.shape == rc.conv2d_output_shape(xs, ws, stride, padding, dilation)
+    np.testing.assert_allclose(y, np_conv2d(x, w, b, stride, padding, dilation), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("xs", "ws", "stride", "padding", "dilation"), CONV_CASES)
+def test_conv2d_backward_matches_central_differences(xs, ws, stride, padding, dilation) -> None:
+    rng = np.random.default_rng(11)
+    x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
+    dy = rng.normal(size=rc.conv2d_output_shape(xs, ws, stride, padding, dilation))
+    dx, dw, db = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
+    assert dx.shape == xs and dw.shape == ws and db.shape == (ws[0],)
+    assert_close_to_numeric(dx, numeric_vjp(lambda v: rc.conv2d_forward(v, w, b, stride, padding, dilation), x, dy))
+    assert_close_to_numeric(dw, numeric_vjp(lambda v: rc.conv2d_forward(x, v, b, stride, padding, dilation), w, dy))
+    assert_close_to_numeric(db, numeric_vjp(lambda v: rc.conv2d_forward(x, w, v, stride, padding, dilation), b, dy))
+    np.testing.assert_allclose(db, dy.sum(axis=(0, 2, 3)), rtol=1e-12)  # summed over the batch, not averaged
+
+
+def test_conv2d_is_cross_correlation_not_convolution() -> None:
+    x = np.zeros((1, 1, 3, 3))
+    x[0, 0, 1, 1] = 1.0  # an impulse: the output shows the kernel, flipped for a correlation
+    w = np.arange(9.0).reshape(1, 1, 3, 3)
+    y = rc.conv2d_forward(x, w, [0.0], padding=1)
+    np.testing.assert_array_equal(y[0, 0], w[0, 0, ::-1, ::-1])
+    np.testing.assert_array_equal(rc.conv2d_forward(np.arange(9.0).reshape(1, 1, 3, 3), w, [0.5]),
+                                  [[[[np.sum(w * w) + 0.5]]]])
+
+
+def test_conv_output_size_formula_and_errors() -> None:
+    # The notes' Fig. 116 example: 5×5 input, 3×3 kernel, padding 1, stride 2 -> 3×3 (the caption's 2×2 is wrong).
+    assert rc.conv_output_size(5, 3, 2, 1, 1) == 3
+    assert rc.conv_output_size(32, 5) == 28
+    assert rc.conv_output_size(7, 3, 1, 0, 2) == 3
+    assert rc.conv_output_size(10, 3, 3, 1, 1) == 4
+    assert rc.conv_output_size(1, 1) == 1
+    for n, k, s, p, d in [(2, 3, 1, 0, 1), (5, 3, 1, 0, 3), (0, 1, 1, 0, 1)]:
+        with pytest.raises(ValueError):
+            rc.conv_output_size(n, k, s, p, d)
+    for bad in [(5, 3, 0, 0, 1), (5, 3, 1, -1, 1), (5, 3, 1, 0, 0), (5, 2.5, 1, 0, 1), (5, True, 1, 0, 1)]:
+        with pytest.raises(ValueError):
+            rc.conv_output_size(*bad)
+    for n in range(1, 12):
+        for k in range(1, 5):
+            for s in range(1, 4):
+                for p in range(3):
+                    for d in range(1, 3):
+                        if n + 2 * p >= d * (k - 1) + 1:
+                            # Count the window positions directly.
+                            count = len(range(0, n + 2 * p - d * (k - 1), s))
+                            assert rc.conv_output_size(n, k, s, p, d) == count
+
+
+def test_conv2d_validates_shapes_and_params() -> None:
+    x, w, b = np.zeros((1, 2, 5, 5)), np.zeros((3, 2, 3, 3)), np.zeros(3)
+    with pytest.raises(ValueError):
+        rc.conv2d_forward(x, np.zeros((3, 1, 3, 3)), b)
+    with pytest.raises(ValueError):
+        rc.conv2d_forward(x, w, np.zeros(2))
+    with pytest.raises(ValueError):
+        rc.conv2d_forward(x[0], w, b)
+    with pytest.raises(ValueError):
+        rc.conv2d_forward(x, w, b, stride=(1, 1, 1))
+    with pytest.raises(ValueError):
+        rc.conv2d_forward(x, w, b, dilation=3)
+    with pytest.raises(ValueError):
+        rc.conv2d_backward(np.zeros((1, 3, 4, 3)), x, w)
+    assert rc.conv2d_forward(x, w, b, stride=(1, 2), padding=(1, 0)).shape == (1, 3, 5, 2)
+
+
+def test_conv2d_large_random_agrees_with_numpy() -> None:
+    # Bigger than the gradient cases: exercises the valid-range bounds on many offsets at once.
+    rng = np.random.default_rng(12)
+    for stride, padding, dilation in [(1, 2, 1), (2, 3, 2), ((3, 1), (1, 4), (1, 2))]:
+        x, w, b = rng.normal(size=(2, 3, 17, 13)), rng.normal(size=(4, 3, 5, 3)), rng.normal(size=4)
+        y = rc.conv2d_forward(x, w, b, stride, padding, dilation)
+        np.testing.assert_allclose(y, np_conv2d(x, w, b, stride, padding, dilation), rtol=1e-12, atol=1e-12)
+        dy = rng.normal(size=y.shape)
+        dx, dw, _ = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
+        # Linear in x and w: <dy, conv(x)> = <dx, x> + <dw, w> + <db, b> gives both at once.
+        np.testing.assert_allclose(np.sum(dy * (y - b[None, :, None, None])), np.sum(dx * x), rtol=1e-11)
+        np.testing.assert_allclose(np.sum(dy * (y - b[None, :, None, None])), np.sum(dw * w), rtol=1e-11)
+
+
+# --- pooling -----------------------------------------------------------------------------------
+
+POOL_CASES = [((2, 3, 6, 6), 2, 2), ((1, 2, 7, 5), 3, 2), ((2, 1, 5, 8), (2, 3), (1, 2)), ((1, 1, 4, 4), 4, 1)]
+
+
+@pytest.mark.parametrize(("xs", "size", "stride"), POOL_CASES)
+def test_pooling_forward_matches_numpy(xs, size, stride) -> None:
+    x = np.random.default_rng(20).normal(size=xs)
+    expected_shape = rc.pool_output_shape(xs, size, stride)
+    ymax, yavg = rc.maxpool_forward(x, size, stride), rc.avgpool_forward(x, size, stride)
+    assert ymax.shape == expected_shape and yavg.shape == expected_shape
+    np.testing.assert_array_equal(ymax, np_pool(x, size, stride, np.max))
+    np.testing.assert_allclose(yavg, np_pool(x, size, stride, np.mean), rtol=1e-14)
+    idx = rc.maxpool_indices(x, size, stride)
+    assert idx.dtype == np.int64 and idx.shape == expected_shape
+    flat = x.reshape(xs[0], xs[1], -1)
+    np.testing.assert_array_equal(np.take_along_axis(flat, idx.reshape(xs[0], xs[1], -1), axis=2),
+                                  ymax.reshape(xs[0], xs[1], -1))
+
+
+@pytest.mark.parametrize(("xs", "size", "stride"), POOL_CASES)
+def test_pooling_backward_matches_central_differences(xs, size, stride) -> None:
+    rng = np.random.default_rng(21)
+    x = rng.permutation(np.linspace(-3, 3, int(np.prod(xs)))).reshape(xs)  # distinct values, 0.04+ apart
+    dy = rng.normal(size=rc.pool_output_shape(xs, size, stride))
+    assert_close_to_numeric(rc.maxpool_backward(dy, x, size, stride),
+                            numeric_vjp(lambda v: rc.maxpool_forward(v, size, stride), x, dy))
+    assert_close_to_numeric(rc.avgpool_backward(dy, x, size, stride),
+                            numeric_vjp(lambda v: rc.avgpool_forward(v, size, stride), x, dy))
+
+
+def test_maxpool_ties_go_to_the_first_maximum_and_overlaps_accumulate() -> None:
+    x = np.array([[[[1.0, 3.0, 3.0],
+                    [3.0, 0.0, 3.0],
+                    [2.0, 3.0, 1.0]]]])  # fmt: skip
+    # 2×2 windows, stride 1: every window's max is 3, held by two or three of its cells.
+    dy = np.array([[[[1.0, 10.0], [100.0, 1000.0]]]])
+    dx = rc.maxpool_backward(dy, x, 2, 1)
+    # Window (0,0): cells (0,0)=1 (0,1)=3 (1,0)=3 (1,1)=0 -> first 3 at (0,1).
+    # Window (0,1): (0,1)=3 (0,2)=3 ... -> (0,1). Window (1,0): (1,0)=3 (1,1)=0 (2,0)=2 (2,1)=3 -> (1,0).
+    # Window (1,1): (1,1)=0 (1,2)=3 (2,1)=3 (2,2)=1 -> (1,2) (row-major: row 1 before row 2).
+    expected = np.zeros((1, 1, 3, 3))
+    expected[0, 0, 0, 1] = 11.0
+    expected[0, 0, 1, 0] = 100.0
+    expected[0, 0, 1, 2] = 1000.0
+    np.testing.assert_array_equal(dx, expected)
+    np.testing.assert_array_equal(rc.maxpool_indices(x, 2, 1), [[[[1, 1], [3, 5]]]])
+    # All equal: the top-left cell of each window takes the gradient.
+    dx_flat = rc.maxpool_backward(np.ones((1, 1, 2, 2)), np.full((1, 1, 4, 4), 7.0), 2)
+    np.testing.assert_array_equal(dx_flat[0, 0], [[1, 0, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]])
+
+
+def test_pooling_default_stride_and_leftover_rows() -> None:
+    x = np.random.default_rng(22).normal(size=(1, 2, 7, 7))
+    assert rc.maxpool_forward(x, 2).shape == (1, 2, 3, 3)  # the last row and column are never read
+    np.testing.assert_array_equal(rc.maxpool_forward(x, 2), rc.maxpool_forward(x, 2, 2))
+    dx = rc.avgpool_backward(np.ones((1, 2, 3, 3)), x, 2)
+    assert np.all(dx[:, :, 6, :] == 0) and np.all(dx[:, :, :, 6] == 0)
+    np.testing.assert_array_equal(dx[:, :, :6, :6], 0.25)
+    with pytest.raises(ValueError):
+        rc.maxpool_forward(x, 8)
+    with pytest.raises(ValueError):
+        rc.maxpool_backward(np.ones((1, 2, 2, 2)), x, 2)
+    with pytest.raises(ValueError):
+        rc.avgpool_forward(x, 2, 0)
+    assert rc.pool_output_shape((1, 2, 7, 7), (3, 2), (2, 5)) == (1, 2, 3, 2)
