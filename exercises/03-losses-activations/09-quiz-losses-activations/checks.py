@@ -91,7 +91,7 @@ def q5(ctx: CheckContext) -> None:
 
 @check("q6: the best shared Laplace scale b (L1285–1288)")
 def q6(ctx: CheckContext) -> None:
-    _expect_number(ctx, "q6", 2.0, "Differentiate Σ log(2b) + rᵢ/b with respect to b and set it to 0.")
+    _expect_number(ctx, "q6", 3.0, "Differentiate Σ log(2b) + rᵢ/b with respect to b and set it to 0.")
 
 
 @check("q7: zero-centred and saturating (§4.2)")
