@@ -16,6 +16,10 @@ def _net(learner, widths, seed, params):
                 return net, {"error": f"parameters()[{i}] has shape {getattr(p, 'shape', type(p).__name__)}, "
                                       f"expected {np.shape(v)}"}
             p[...] = v  # in place: parameters() must hand out the network's own arrays
+        again = net.parameters()
+        if not all(np.array_equal(a, v) for a, v in zip(again, params, strict=True)):
+            return net, {"error": "values written into the arrays parameters() returned did not reach the network "
+                                  "(parameters() returned copies, or new arrays on each call)"}
     return net, None
 
 
