@@ -200,20 +200,29 @@ def backward_loops(ctx: CheckContext) -> None:
     _check_backward(ctx, "mlp_backward_loops")
 
 
+def _agree(ctx: CheckContext, what: str, loops: np.ndarray, vec: np.ndarray, want: np.ndarray, n: int) -> None:
+    """Loops first against the reference (this target's subject), then the vectorized value, then each other."""
+    ctx.expect_close(f"{what} from your loops", loops, want, batch=n)
+    result = compare(f"{what} from your vectorized function", vec, want, batch=n)
+    ctx.expect(result.ok, f"{what}: your loops match the reference but your vectorized function does not "
+                          f"({result.explanation}); its numpy checks say more", diagnosis=result.diagnosis,
+               details=result.details)
+    ctx.expect_close(f"{what} from your loops against your vectorized function", loops, vec)
+
+
 @check("the loops agree with your vectorized functions (and with central differences)", points=2, target="numba")
 def loops_vs_vectorized(ctx: CheckContext) -> None:
     net = _net(ctx, *((7, 3, 5, 2) if ctx.official else (4, 3, 5, 2)))
+    n = net["X"].shape[0]
     H_l, Y_l = _forward(ctx, "mlp_forward_loops", net)
     H_v, Y_v = _forward(ctx, "mlp_forward", net)
     H_ref, Y_ref = rd.mlp2_forward(net["X"], net["A1"], net["b1"], net["A2"], net["b2"])
-    for what, loops, vec, want in (("H", H_l, H_v, H_ref), ("Ŷ", Y_l, Y_v, Y_ref)):
-        ctx.expect_close(f"{what} from mlp_forward_loops against {what} from your mlp_forward", loops, vec)
-        ctx.expect_close(f"{what} from both", vec, want)
+    _agree(ctx, "H (forward)", H_l, H_v, H_ref, n)
+    _agree(ctx, "Ŷ (forward)", Y_l, Y_v, Y_ref, n)
     got_l = _backward(ctx, "mlp_backward_loops", net, H_ref, Y_ref)
     got_v = _backward(ctx, "mlp_backward", net, H_ref, Y_ref)
     for g, want in zip(GRADS, rd.mlp2_backward(net["X"], net["Y"], net["A2"], H_ref, Y_ref), strict=False):
-        ctx.expect_close(f"{g} from mlp_backward_loops against {g} from your mlp_backward", got_l[g], got_v[g])
-        ctx.expect_close(f"{g} from both", got_v[g], want, batch=net["X"].shape[0])
+        _agree(ctx, g, got_l[g], got_v[g], want, n)
     _check_numerical(ctx, "mlp_forward_loops", "mlp_backward_loops")
 
 
