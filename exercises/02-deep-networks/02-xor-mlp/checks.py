@@ -34,7 +34,7 @@ def _table(X: np.ndarray, w: np.ndarray, w0: float) -> np.ndarray:
 # --- Part 1: threshold units by hand -------------------------------------------------------------
 
 
-@check("threshold_unit: [wᵀx + w0 > 0] per row, 0 on the boundary (L964-967)", points=1)
+@check("threshold_unit: [wᵀx + w0 > 0] per row, 0 on the boundary (L964-969)", points=1)
 def threshold(ctx: CheckContext) -> None:
     for n, d in ctx.cases([(7, 3), (4, 2), (1, 1)], [(11, 5), (2, 4)]):
         X, w, w0 = ctx.rng.standard_normal((n, d)), ctx.rng.standard_normal(d), float(ctx.rng.normal())
@@ -51,7 +51,7 @@ def threshold(ctx: CheckContext) -> None:
         on = np.isclose(X @ w + w0, 0.0)
         ctx.expect(bool(np.array_equal(got[on], want[on])),
                    f"threshold_unit(X, w={w.tolist()}, w0={w0:g}) puts rows with wᵀx + w0 = 0 in class 1: the "
-                   f"boundary belongs to class 0 (class 1 ⇔ wᵀx > −w0, L966, strictly)", diagnosis="mismatch")
+                   f"boundary belongs to class 0 (class 1 ⇔ wᵀx > −w0, L968, strictly)", diagnosis="mismatch")
         ctx.expect(bool(np.array_equal(got, want)), f"threshold_unit(X, w={w.tolist()}, w0={w0:g}) = {got.tolist()}"
                                                     f" on the rows {X.astype(int).tolist()}; expected {want.tolist()}",
                    diagnosis="mismatch")

@@ -82,7 +82,7 @@ def q4(ctx: CheckContext) -> None:
 
 @check("q5: why MLP neurons are not perceptrons (L1080-1082)")
 def q5(ctx: CheckContext) -> None:
-    _choice(ctx, "q5", "b", "Reread L1078-1084: what activation does a perceptron use, and how is it trained?")
+    _choice(ctx, "q5", "b", "Reread L1080: what activation does a perceptron use, and how is it trained?")
 
 
 @check("q6: why minibatches are smaller than the data set (L1102)")

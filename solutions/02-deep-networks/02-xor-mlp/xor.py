@@ -10,7 +10,7 @@ import numpy as np
 
 
 def threshold_unit(X: np.ndarray, w: np.ndarray, w0: float) -> np.ndarray:
-    """[wᵀx + w0 > 0] for every row x of X (N, D): an int array (N,) of 0s and 1s (L964-967)."""
+    """[wᵀx + w0 > 0] for every row x of X (N, D): an int array (N,) of 0s and 1s (L964-969)."""
     return (X @ w + w0 > 0).astype(np.int64)
 
 
