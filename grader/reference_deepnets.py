@@ -34,6 +34,31 @@ def _mlp2_args(X: ArrayLike, A1: ArrayLike, b1: ArrayLike, A2: ArrayLike, b2: Ar
     return Xa, A1a, b1a, A2a, b2a
 
 
+# --- the batched bilinear map of L908-917 -------------------------------------------------------------
+
+
+def _bilinear_args(A: ArrayLike, B: ArrayLike) -> tuple[F64, F64]:
+    Aa, Ba = _array("A", A, 3), _array("B", B, 3)
+    if Aa.shape[0] != Ba.shape[0] or Aa.shape[2] != Ba.shape[2]:
+        raise ValueError(f"need A (G,I,K) and B (G,J,K); got {Aa.shape} and {Ba.shape}")
+    return Aa, Ba
+
+
+def bilinear_sigmoid_forward(A: ArrayLike, B: ArrayLike) -> tuple[F64, F64]:
+    """(U, Y) with U[h,i,j] = Σ_k A[h,i,k]·B[h,j,k] (np.einsum('hik,hjk->hij')) and Y = σ(U) (L908-909)."""
+    return deepnets.bilinear_sigmoid_forward(*_bilinear_args(A, B))
+
+
+def bilinear_sigmoid_backward(A: ArrayLike, B: ArrayLike, U: ArrayLike, Y_grad: ArrayLike) -> tuple[F64, F64, F64]:
+    """(A_grad (G,I,K), B_grad (G,J,K), U_grad (G,I,J)) of L915-917 with the indices restored (erratum 4)."""
+    Aa, Ba = _bilinear_args(A, B)
+    Ua, Ga = _array("U", U, 3), _array("Y_grad", Y_grad, 3)
+    shape = (Aa.shape[0], Aa.shape[1], Ba.shape[1])
+    if Ua.shape != shape or Ga.shape != shape:
+        raise ValueError(f"U and Y_grad must have shape {shape}; got {Ua.shape} and {Ga.shape}")
+    return deepnets.bilinear_sigmoid_backward(Aa, Ba, Ua, Ga)
+
+
 # --- the two-layer MLP of §3.1 (affine → sigmoid → affine → ½ squared error) ------------------------
 
 

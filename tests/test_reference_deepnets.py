@@ -13,6 +13,7 @@ from grader import reference_deepnets as rd
 pytestmark = pytest.mark.filterwarnings("error")
 
 COVERED = {
+    "bilinear_sigmoid_forward", "bilinear_sigmoid_backward",
     "mlp2_forward", "mlp2_loss", "mlp2_backward", "mlp_forward", "mlp_backward",
     "threshold_unit", "xor_net_forward", "xor_net_grads", "xor_net_train",
     "collapse_linear", "linear_stack", "sigmoid_sum", "sigmoid_sum_mse_grads", "step_sum_params",
@@ -197,3 +198,22 @@ def test_step_sum_params_builds_the_staircase() -> None:
     np.testing.assert_allclose(rd.sigmoid_sum(knots, alpha, a, b, c), f, atol=1e-5)  # tails σ(±10)·Δf
     with pytest.raises(ValueError):
         rd.step_sum_params(knots[::-1], f, 10.0)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1, 1), (2, 3, 4, 5), (3, 5, 2, 4)])
+def test_bilinear_forward_and_backward(shape: tuple[int, int, int, int]) -> None:
+    g, ni, nj, nk = shape
+    rng = np.random.default_rng(sum(shape) + 11)
+    A, B = rng.normal(size=(g, ni, nk)), rng.normal(size=(g, nj, nk))
+    Yg = rng.normal(size=(g, ni, nj))
+    U, Y = rd.bilinear_sigmoid_forward(A, B)
+    np.testing.assert_allclose(U, np.einsum("hik,hjk->hij", A, B), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(Y, sig(U), rtol=1e-13)
+    A_grad, B_grad, U_grad = rd.bilinear_sigmoid_backward(A, B, U, Yg)
+    np.testing.assert_allclose(U_grad, Yg * sig(U) * (1 - sig(U)), rtol=1e-12)
+    assert_close_to_numeric(A_grad, numeric_vjp(lambda v: rd.bilinear_sigmoid_forward(v, B)[1], A, Yg))
+    assert_close_to_numeric(B_grad, numeric_vjp(lambda v: rd.bilinear_sigmoid_forward(A, v)[1], B, Yg))
+    with pytest.raises(ValueError):
+        rd.bilinear_sigmoid_forward(A, B[:, :, :0])
+    with pytest.raises(ValueError):
+        rd.bilinear_sigmoid_backward(A, B, U[:, :, :0], Yg)

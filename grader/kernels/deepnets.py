@@ -185,3 +185,44 @@ def step_sum_params(knots: np.ndarray, values: np.ndarray,
         a[j] = steepness
         b[j] = -steepness * 0.5 * (knots[j] + knots[j + 1])
     return alpha, a, b, values[0]
+
+
+@njit(cache=True)
+def bilinear_sigmoid_forward(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """L908-909: U[h,i,j] = Σ_k A[h,i,k]·B[h,j,k], Y = σ(U). A (G,I,K), B (G,J,K) -> (U, Y) of shape (G,I,J)."""
+    g, ni, nk = A.shape
+    nj = B.shape[1]
+    U = np.zeros((g, ni, nj))
+    Y = np.empty((g, ni, nj))
+    for h in range(g):
+        for i in range(ni):
+            for j in range(nj):
+                s = 0.0
+                for k in range(nk):
+                    s += A[h, i, k] * B[h, j, k]
+                U[h, i, j] = s
+                Y[h, i, j] = sigmoid_scalar(s)
+    return U, Y
+
+
+@njit(cache=True)
+def bilinear_sigmoid_backward(A: np.ndarray, B: np.ndarray, U: np.ndarray,
+                              Y_grad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L915-917 with the left-hand indices restored (erratum 4): U_grad[h,i,j] = Y_grad[h,i,j]·σ'(U[h,i,j]),
+    A_grad[h,i,k] = Σ_j U_grad[h,i,j]·B[h,j,k], B_grad[h,j,k] = Σ_i U_grad[h,i,j]·A[h,i,k].
+    Returns (A_grad, B_grad, U_grad)."""
+    g, ni, nk = A.shape
+    nj = B.shape[1]
+    U_grad = np.empty((g, ni, nj))
+    A_grad = np.zeros((g, ni, nk))
+    B_grad = np.zeros((g, nj, nk))
+    for h in range(g):
+        for i in range(ni):
+            for j in range(nj):
+                s = sigmoid_scalar(U[h, i, j])
+                ug = Y_grad[h, i, j] * s * (1.0 - s)
+                U_grad[h, i, j] = ug
+                for k in range(nk):
+                    A_grad[h, i, k] += ug * B[h, j, k]
+                    B_grad[h, j, k] += ug * A[h, i, k]
+    return A_grad, B_grad, U_grad
