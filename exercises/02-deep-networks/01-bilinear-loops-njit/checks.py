@@ -324,8 +324,12 @@ def results_from_kernels(ctx: CheckContext) -> None:
             ("bilinear_backward_cuda", "sigmoid_backward_kernel", (A, B, U, Y_grad), {0: "A_grad", 1: "B_grad"}),
             ("bilinear_backward_cuda", "grad_a_kernel", (A, B, U, Y_grad), {0: "A_grad"}),
             ("bilinear_backward_cuda", "grad_b_kernel", (A, B, U, Y_grad), {1: "B_grad"}))
+    cleans: dict[str, list] = {}  # one unshifted run per wrapper: each simulator launch costs ~0.1 s
     for wrapper, kernel, args, outputs in runs:
-        clean = ctx.expect_tuple(wrapper, ctx.probe("launches", wrapper, *args, label=wrapper)["result"], 2)
+        if wrapper not in cleans:
+            cleans[wrapper] = ctx.expect_tuple(wrapper, ctx.probe("launches", wrapper, *args, label=wrapper)["result"],
+                                               2)
+        clean = cleans[wrapper]
         moved = ctx.expect_tuple(wrapper, ctx.probe("launches", wrapper, *args, shifted=kernel, shift=1.0,
                                                     outputs=2 if kernel == "bilinear_forward_kernel" else 1,
                                                     label=wrapper)["result"], 2)
