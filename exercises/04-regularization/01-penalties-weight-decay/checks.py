@@ -85,7 +85,9 @@ def l2_grad(ctx: CheckContext) -> None:
                 ctx.expect(np.all(got[k] == 0.0), f"l2_penalty_grad(params)['{k}'] is not all zeros: '{k}' is a "
                                                   f"bias and biases are not penalized (L1817)", diagnosis="bias")
             _expect(ctx, f"l2_penalty_grad(params, lam={lam:.4g})['{k}']", got[k], expected[k], {
-                "is 2λW: with the course's (λ/2)‖W‖² the gradient is λW": (2 * expected[k], "factor")})
+                "is 2λW: with the course's (λ/2)‖W‖² the gradient is λW": (2 * expected[k], "factor"),
+                f"is all zeros, but '{k}' is a weight: the rule is the name (is_bias), not the array's shape":
+                    (np.zeros_like(expected[k]), "bias")})
     params = _params(ctx, 3, 2, 2)
     lam = 0.7
     weights = [k for k in params if not ref.is_bias(k)]
@@ -116,7 +118,9 @@ def l1(ctx: CheckContext) -> None:
             _expect(ctx, f"l1_penalty_grad(params, lam={lam:.4g})['{k}']", grad[k], expected[k], {
                 "is not zero for a bias: biases are not penalized": (ref.l1_penalty_grad(_all_weights(params), lam)[
                     f"{k}#"], "bias"),
-                "is λW, the L2 gradient: the L1 subgradient is λ·sign(W)": (lam * params[k], "l1")})
+                "is λW, the L2 gradient: the L1 subgradient is λ·sign(W)": (lam * params[k], "l1"),
+                f"is all zeros, but '{k}' is a weight: the rule is the name (is_bias), not the array's shape":
+                    (np.zeros_like(expected[k]), "bias")})
     # Exact zeros: sign(0) = 0 is the subgradient the course uses.
     w = np.array([[0.0, -1.5, 2.0], [0.3, 0.0, -0.2]])
     params = {"layer.A": w, "layer.b": np.array([0.0, 1.0, -1.0])}
