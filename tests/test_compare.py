@@ -125,3 +125,10 @@ def test_non_arrays_are_rejected_with_what_was_returned() -> None:
     result = compare("y", np.array([1 + 1j, 2]), np.array([1.0, 2.0]))
     assert not result.ok and result.diagnosis == "dtype" and "complex" in result.explanation
 
+
+
+@pytest.mark.filterwarnings("error")
+def test_huge_learner_values_fail_without_numpy_warnings() -> None:
+    expected = np.array([1.0, -2.0, 3.0])
+    result = compare("y", np.array([1e308, -1e308, 3.0]), expected)
+    assert not result.ok and result.diagnosis == "mismatch"
