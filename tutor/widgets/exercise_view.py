@@ -7,9 +7,11 @@ import re
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from grader.catalog import Exercise
+from tutor.widgets.code_editor import CodeEditor
+from tutor.widgets.quiz_form import QuizForm
 
 EMPTY_COURSE = """\
 # No exercises yet
@@ -57,18 +59,27 @@ class ExerciseHeader(Static):
             "\n",
             ("Your file: ", "bold"),
             (file_label, "bold underline" if exists else "bold red"),
-            ("  missing: x restores the starter" if not exists else "  (e: edit)", "dim"),
+            ("  missing: x restores the starter" if not exists else "  (o: edit here, e: $EDITOR)", "dim"),
         )
         self.update(text)
 
 
 class ExerciseView(Vertical):
-    """Header plus the instructions rendered as Markdown (LaTeX stays as written in the notes)."""
+    """Header, then two tabs: the instructions rendered as Markdown (math shown as code), and the
+    learner's file in the editor (or, for a quiz, the form of its questions)."""
+
+    def __init__(self, *, autosave_delay: float = 1.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._autosave_delay = autosave_delay
 
     def compose(self) -> ComposeResult:
         yield ExerciseHeader(id="exercise-header")
-        with VerticalScroll(id="instructions-scroll"):
-            yield Markdown(id="instructions")
+        with TabbedContent(id="tabs", initial="tab-instructions"):
+            with TabPane("Instructions", id="tab-instructions"), VerticalScroll(id="instructions-scroll"):
+                yield Markdown(id="instructions")
+            with TabPane("Your code", id="tab-code"):
+                yield CodeEditor(id="editor", autosave_delay=self._autosave_delay)
+                yield QuizForm(id="quiz", classes="hidden")
 
     def show(self, exercise: Exercise, file_label: str, *, exists: bool = True) -> None:
         self.query_one(ExerciseHeader).show(exercise, file_label, exists=exists)
