@@ -32,6 +32,8 @@ class CodeEditor(Vertical):
 
     BINDINGS = [
         Binding("ctrl+s", "save_and_check", "Save+check", priority=True),
+        Binding("escape", "app.leave_search", "Leave editor"),
+        Binding("f1", "app.help", "Help"),
         Binding("f5", "take_disk", "Load disk version", show=False),
     ]
 
