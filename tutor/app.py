@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -246,6 +246,7 @@ class GradschoolApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.screen.set_class(self.size.width < self.NARROW, "-narrow")
         self._reload_progress()
         self.query_one(CourseTree).focus()
         start = self._starting_exercise()
@@ -258,6 +259,11 @@ class GradschoolApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watch()
+
+    NARROW = 100  # columns under which the course list hides
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.screen.set_class(event.size.width < self.NARROW, "-narrow")
 
     def on_ready(self) -> None:
         """The first screen is drawn: for benchmarks/bench.py, note the time and leave when asked to."""
@@ -819,6 +825,7 @@ class GradschoolApp(App[None]):
         self.push_screen(HelpScreen(self.KEY_HELP))
 
     def action_search(self) -> None:
+        self.screen.add_class("-sidebar")  # a narrow terminal shows the course list while searching
         self.query_one("#search", Input).focus()
 
     def action_leave_search(self) -> None:
@@ -828,6 +835,7 @@ class GradschoolApp(App[None]):
                                                               focused in self.quiz.query("*")):
             self.query_one(CourseTree).focus()  # leave the editor: single keys are commands again
             return
+        self.screen.remove_class("-sidebar")
         if search.has_focus and search.value:
             search.value = ""
         elif search.has_focus:
@@ -855,6 +863,7 @@ class GradschoolApp(App[None]):
     @on(Tree.NodeSelected, "#course")
     def _exercise_selected(self, event: Tree.NodeSelected[str]) -> None:
         if event.node.data:
+            self.screen.remove_class("-sidebar")
             self.open_exercise(event.node.data)
 
 

@@ -220,6 +220,14 @@ class CodeEditor(Vertical):
             self.app.notify(f"Loaded {self.rel} from disk; your editor text is kept in {kept.name} under "
                             f".gradschool/drafts/kept/.", title="Loaded the file's version")
 
+    # -- while editing, the results give the editor more room (see app.tcss: #main.-editing) ---------------
+
+    def on_descendant_focus(self) -> None:
+        self.app.query_one("#main").add_class("-editing")
+
+    def on_descendant_blur(self) -> None:
+        self.app.query_one("#main").remove_class("-editing")
+
     # -- status ------------------------------------------------------------------------------------
 
     def _show_status(self) -> None:

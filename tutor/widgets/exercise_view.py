@@ -59,7 +59,7 @@ class ExerciseHeader(Static):
             "\n",
             ("Your file: ", "bold"),
             (file_label, "bold underline" if exists else "bold red"),
-            ("  missing: x restores the starter" if not exists else "  (o: edit here, e: $EDITOR)", "dim"),
+            ("  missing: x restores the starter" if not exists else "", "dim"),
         )
         self.update(text)
 
