@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from grader.catalog import Exercise
@@ -20,7 +20,7 @@ from tutor.widgets.progress_summary import bar, totals
 STATUS_WORDS = {"✓": "passed", "✗": "failing", "·": "not started"}
 
 
-class CourseMapScreen(Screen[str | None]):
+class CourseMapScreen(ModalScreen[str | None]):
     """Dismisses with the id of the exercise to open (None: stay where you were)."""
 
     BINDINGS = [
@@ -53,12 +53,14 @@ class CourseMapScreen(Screen[str | None]):
             ("   ↑/↓ move · Enter opens · Esc goes back", "dim"),
         ))
         table = self.query_one("#map-table", DataTable)
+        # The title takes what the other columns leave (each column has 1 cell of padding on either side).
+        title_width = max(20, min(64, self.app.size.width - 2 - (2 + 6 + 13 + 7 + 20) - 6 * 2 - 2))
         table.add_column("", key="mark", width=2)
         table.add_column("§", key="section", width=6)
-        table.add_column("Exercise", key="title")
-        table.add_column("Kind", key="kind")
-        table.add_column("Points", key="points")
-        table.add_column("Status", key="status")
+        table.add_column("Exercise", key="title", width=title_width)
+        table.add_column("Kind", key="kind", width=13)
+        table.add_column("Points", key="points", width=7)
+        table.add_column("Status", key="status", width=20)
         parts: dict[str, list[Exercise]] = {}
         for exercise in self.exercises:
             parts.setdefault(exercise.part, []).append(exercise)
@@ -68,7 +70,8 @@ class CourseMapScreen(Screen[str | None]):
             got = sum(e.points for e in done)
             worth = sum(e.points for e in members)
             table.add_row(
-                "", "", Text(f"{members[0].part_number()}. {members[0].chapter_title()}", "bold"),
+                "", "", Text(f"{members[0].part_number()}. {members[0].chapter_title()}", "bold",
+                             overflow="ellipsis", no_wrap=True),
                 Text(bar(len(done) / len(members), 10), "green"), Text(f"{got:g}/{worth:g}", "bold"),
                 Text(f"{len(done)}/{len(members)} passed", "bold"), key=f"part:{part}")
             for exercise in members:
@@ -81,7 +84,8 @@ class CourseMapScreen(Screen[str | None]):
                     status += f" ({progress.attempts} attempt{'s' if progress.attempts != 1 else ''})"
                 here = exercise.id == self.continue_id
                 table.add_row(Text(mark, style), exercise.section,
-                              Text(("▶ " if here else "  ") + exercise.title, "bold" if here else ""),
+                              Text(("▶ " if here else "  ") + exercise.title, "bold" if here else "",
+                                   overflow="ellipsis", no_wrap=True),
                               Text(kind, "dim"), f"{best:g}/{exercise.points:g}", Text(status, style),
                               key=exercise.id)
                 if here:

@@ -58,24 +58,30 @@ class StatsScreen(ModalScreen[None]):
             f"exercise(s) · {passed} passed · {hints} hint{'s' if hints != 1 else ''} read",
         ))
         table = self.query_one("#stats-table", DataTable)
-        for column in ("Exercise", "Attempts", "Best", "Hints", "First try", "Passed", "Time to pass"):
+        title_width = max(16, min(48, self.app.size.width - 84))
+        table.add_column("Exercise", width=title_width)
+        for column in ("Attempts", "Best", "Hints", "First try", "Passed", "Time to pass"):
             table.add_column(column)
         for exercise, stat in rows:
             to_pass = (stat.passed_at - stat.first_at) if stat.passed_at and stat.first_at else None
             passed_text = (Text(f"✓ after {stat.attempts_to_pass}", "green") if stat.passed_at is not None
                            else Text("not yet", "red") if stat.attempts else Text("—", "dim"))
-            table.add_row(exercise.title, str(stat.attempts), f"{stat.best_score:g}/{exercise.points:g}",
+            table.add_row(Text(exercise.title, overflow="ellipsis", no_wrap=True), str(stat.attempts),
+                          f"{stat.best_score:g}/{exercise.points:g}",
                           str(stat.hints_seen), when(stat.first_at), passed_text, duration(to_pass))
         if not rows:
             table.add_row(Text("No attempts yet: check an exercise (c) and it shows here.", "dim"),
                           "", "", "", "", "", "")
         titles = {e.id: e.title for e in self.exercises}
         recent = self.query_one("#recent-table", DataTable)
-        for column in ("When", "Exercise", "Score", "Result"):
+        recent.add_column("When")
+        recent.add_column("Exercise", width=title_width)
+        for column in ("Score", "Result"):
             recent.add_column(column)
         for attempt in self.recent:
             result = Text("✓ passed", "green") if attempt.passed else Text(f"✗ {attempt.summary[:60]}", "red")
-            recent.add_row(when(attempt.graded_at), titles.get(attempt.exercise_id, attempt.exercise_id),
+            title = titles.get(attempt.exercise_id, attempt.exercise_id)
+            recent.add_row(when(attempt.graded_at), Text(title, overflow="ellipsis", no_wrap=True),
                            f"{attempt.score:g}/{attempt.max_score:g}", result)
         table.focus()
 
