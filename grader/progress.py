@@ -94,7 +94,8 @@ class ProgressStore:
             db.execute(
                 "INSERT INTO attempts (exercise_id, graded_at, score, max_score, passed, status, summary,"
                 " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (result.id, time.time() if graded_at is None else graded_at, result.score, result.max_score, int(result.passed), result.status,
+                (result.id, time.time() if graded_at is None else graded_at, result.score, result.max_score,
+                 int(result.passed), result.status,
                  summary[:500], json.dumps(result.to_dict())),
             )
 
