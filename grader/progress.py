@@ -81,6 +81,9 @@ class ProgressStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=10)
+        # No fsync per commit: an app crash or a kill loses nothing (only a power cut could lose the last
+        # attempt), and the tutor's writes (the current exercise, hints) stay off the screen's critical path.
+        db.execute("PRAGMA synchronous = NORMAL")
         try:
             with db:  # commits on success, rolls back on error
                 yield db

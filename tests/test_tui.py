@@ -318,7 +318,7 @@ def test_grader_exception_is_shown_not_raised(course: Workspace) -> None:
 
 
 def test_ui_stays_responsive_while_checking(course: Workspace) -> None:
-    fake = FakeGrader(passing, delay=1.0)
+    fake = FakeGrader(passing, delay=3.0)
     app = GradschoolApp(course, grade_fn=fake, watch=False)
 
     async def scenario(pilot) -> None:
@@ -327,8 +327,8 @@ def test_ui_stays_responsive_while_checking(course: Workspace) -> None:
         assert "Checking" in text_of(app, "#result-status")
         assert "checking" in text_of(app, "#progress-right")
         started = time.monotonic()
-        await pilot.press("n")  # the UI answers while the grader thread sleeps
-        assert time.monotonic() - started < 0.5
+        await pilot.press("n")  # the UI answers while the grader thread sleeps (3 s; a loaded CI is slow)
+        assert time.monotonic() - started < 1.5
         assert app.exercise.id == "affine-backward"
         await wait_for(pilot, lambda: app._grading is None)
         await pilot.pause()

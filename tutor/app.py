@@ -37,12 +37,6 @@ from grader.progress import ExerciseProgress
 from grader.results import ExerciseResult
 from grader.workspace import Workspace
 from tutor.drafts import DraftStore, digest, read_text
-from tutor.screens.confirm_reset import ConfirmResetScreen
-from tutor.screens.course_map import CourseMapScreen
-from tutor.screens.details import DetailsScreen
-from tutor.screens.help import HelpScreen
-from tutor.screens.solution import SolutionScreen
-from tutor.screens.stats import StatsScreen
 from tutor.widgets.code_editor import CodeEditor
 from tutor.widgets.course_tree import CourseTree, matches
 from tutor.widgets.exercise_view import ExerciseView
@@ -229,6 +223,10 @@ class GradschoolApp(App[None]):
         self._check_started = 0.0
         self._check_timer: Timer | None = None
         self._check_reason = "manual"
+        self._started = False  # the first exercise has been opened
+        self._grade_process = None  # tutor.grading.GradeProcess, started at the first check
+        self._zoom = ""  # "", "instructions" or "report": see action_zoom
+        self._editing = False
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -259,6 +257,8 @@ class GradschoolApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watch()
+        if self._grade_process is not None:
+            self._grade_process.stop()
 
     NARROW = 100  # columns under which the course list hides
 
@@ -269,7 +269,8 @@ class GradschoolApp(App[None]):
         """The first screen is drawn: for benchmarks/bench.py, note the time and leave when asked to."""
         marker = os.environ.get("GRADSCHOOL_READY_FILE")
         if marker:
-            Path(marker).write_text(f"{time.time():.6f}\n")
+            heavy = " ".join(m for m in ("numpy", "numba", "grader.engine") if m in sys.modules)
+            Path(marker).write_text(f"{time.time():.6f}\n{heavy}\n")
             self.exit()
 
     @property
@@ -360,11 +361,17 @@ class GradschoolApp(App[None]):
         if changed:
             self.flush_editor()
         self.exercise = exercise
-        self.workspace.set_current(exercise.id)
+        if changed:
+            self.workspace.set_current(exercise.id)
         self.query_one(CourseTree).set_current(exercise.id)
         self._render_exercise()
-        if changed:
+        if changed and not self._started:
+            # The first screen shows the instructions: fill the editor (tree-sitter and all) right after it.
+            self._started = True
+            self.call_after_refresh(self._load_file)
+        elif changed:
             self._load_file()
+        if changed:
             self.query_one("#report", VerticalScroll).scroll_home(animate=False)
             self._restart_watch()
 
@@ -462,7 +469,7 @@ class GradschoolApp(App[None]):
 
         def grade_now() -> None:
             try:
-                grade = self._grade_fn or _default_grade_fn()
+                grade = self._grade_fn or self._own_grader()
                 outcome["result"] = grade(self.workspace, exercise)
             except Exception:
                 outcome["failure"] = traceback.format_exc()
@@ -483,13 +490,32 @@ class GradschoolApp(App[None]):
             self.workspace.progress.record(result)
         self.post_message(GradeFinished(exercise.id, result, failure))  # type: ignore[arg-type]
 
+    def _own_grader(self) -> GradeFn:
+        """The course's exercises are graded in a separate, reused grading process (the screen never waits
+        for the GIL); a workspace on another catalog (tests, tools) is graded in a thread of this process."""
+        from grader.catalog import default_catalog
+
+        if self.workspace.catalog is not default_catalog():
+            return _default_grade_fn()
+        if self._grade_process is None:
+            from tutor.grading import GradeProcess
+
+            self._grade_process = GradeProcess(self.workspace.root)
+        return self._grade_process
+
+    def _stop_grade_process(self) -> None:
+        process = self._grade_process
+        if process is not None:
+            threading.Thread(target=process.stop, name="stop-grading", daemon=True).start()
+
     def action_cancel_check(self) -> None:
         if self._grading is None:
             self.notify("No check is running.")
             return
         self.workers.cancel_group(self, "grade")
+        self._stop_grade_process()  # ends the learner's process too: the check stops there
         if self._grade_fn is None and "grader.sandbox" in sys.modules:
-            sys.modules["grader.sandbox"].kill_all()  # end the learner's process: the check stops there
+            sys.modules["grader.sandbox"].kill_all()  # a check running in this process
         self._pending = None
         self._check_done()
         self._refresh_summary()
@@ -652,8 +678,9 @@ class GradschoolApp(App[None]):
         if self.exercise is None:
             return
         self.query_one("#tabs", TabbedContent).active = "tab-code"
-        if self.query_one("#main").has_class("-zoom-report"):
-            self.action_zoom()
+        if self._zoom == "report":
+            self._zoom = ""
+            self.layout_report()
         target = self.quiz if self.exercise.kind == "quiz" else self.editor.area
         self.call_after_refresh(target.focus)
 
@@ -674,6 +701,8 @@ class GradschoolApp(App[None]):
         if result is None:
             self.notify("No check has run for this exercise yet: press c first.")
             return
+        from tutor.screens.details import DetailsScreen  # screens load when first opened: a faster start
+
         self.push_screen(DetailsScreen(result))
 
     def continue_id(self) -> str | None:
@@ -686,6 +715,8 @@ class GradschoolApp(App[None]):
         return after[0].id if after else current
 
     def action_course_map(self) -> None:
+        from tutor.screens.course_map import CourseMapScreen
+
         def chosen(exercise_id: str | None) -> None:
             if exercise_id:
                 self.open_exercise(exercise_id)
@@ -698,6 +729,8 @@ class GradschoolApp(App[None]):
             self.open_exercise(target)
 
     def action_stats(self) -> None:
+        from tutor.screens.stats import StatsScreen
+
         progress = self.workspace.progress
         self.push_screen(StatsScreen(self.exercises, progress.stats(), progress.recent(15)))
 
@@ -782,12 +815,16 @@ class GradschoolApp(App[None]):
         except (OSError, ValueError):
             self.notify("No reference solution ships with this exercise.", severity="warning")
             return
+        from tutor.screens.solution import SolutionScreen
+
         self.push_screen(SolutionScreen(exercise.title, display_path(path), code, path.suffix))
 
     def action_reset(self) -> None:
         exercise = self.exercise
         if exercise is None:
             return
+        from tutor.screens.confirm_reset import ConfirmResetScreen
+
         self.flush_editor()
         screen = ConfirmResetScreen(exercise.title, self.file_label(exercise),
                                     display_path(self.workspace.backups_dir) + "/")
@@ -810,18 +847,32 @@ class GradschoolApp(App[None]):
         where = f"Your version was saved to {display_path(backup)}." if backup else "There was no file to back up."
         self.notify(f"The starter is back in {self.file_label(exercise)}. {where}", title="Reset", timeout=12)
 
-    ZOOMS = ("", "-zoom-instructions", "-zoom-report")
+    ZOOMS = ("", "instructions", "report")
 
     def action_zoom(self) -> None:
-        """Small terminals: give the whole right side to the instructions, then to the results."""
-        main = self.query_one("#main", Vertical)
-        current = next((z for z in self.ZOOMS[1:] if main.has_class(z)), "")
-        following = self.ZOOMS[(self.ZOOMS.index(current) + 1) % len(self.ZOOMS)]
-        main.remove_class(*self.ZOOMS[1:])
-        if following:
-            main.add_class(following)
+        """Small terminals: give the whole right side to the exercise, then to the results, then share it."""
+        self._zoom = self.ZOOMS[(self.ZOOMS.index(self._zoom) + 1) % len(self.ZOOMS)]
+        self.layout_report()
+
+    def set_editing(self, editing: bool) -> None:
+        """While the editor has the focus, the results give it more room."""
+        if editing != self._editing:
+            self._editing = editing
+            self.layout_report()
+
+    def layout_report(self) -> None:
+        # Inline styles on the two panes, not classes on their parent: a class on #main would restyle every
+        # widget below it (hundreds with a long exercise) on each toggle.
+        report = self.query_one("#report", VerticalScroll)
+        exercise = self.query_one("#exercise", ExerciseView)
+        exercise.display = self._zoom != "report"
+        report.display = self._zoom != "instructions"
+        report.styles.height = "1fr" if self._zoom == "report" else "auto"
+        report.styles.max_height = "100%" if self._zoom == "report" else "30%" if self._editing else "45%"
 
     def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.KEY_HELP))
 
     def action_search(self) -> None:

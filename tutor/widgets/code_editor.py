@@ -27,6 +27,30 @@ def _language_for(path: Path) -> str | None:
     return {".py": "python", ".toml": "toml", ".md": "markdown"}.get(path.suffix)
 
 
+_QUERIES: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def _cache_highlight_queries() -> None:
+    """Textual compiles the tree-sitter highlight query again for every document it loads (~80 ms for
+    Python): compile it once per language, so that moving to another exercise stays instant."""
+    try:
+        from textual.document._syntax_aware_document import SyntaxAwareDocument
+    except ImportError:
+        return
+    if getattr(SyntaxAwareDocument, "_gradschool_cached", False):
+        return
+    compile_query = SyntaxAwareDocument.prepare_query
+
+    def prepare_query(self, query: str):
+        key = (id(self.language), query)
+        if key not in _QUERIES:  # the language is kept in the value: its id cannot be reused meanwhile
+            _QUERIES[key] = (self.language, compile_query(self, query))
+        return _QUERIES[key][1]
+
+    SyntaxAwareDocument.prepare_query = prepare_query  # type: ignore[method-assign]
+    SyntaxAwareDocument._gradschool_cached = True  # type: ignore[attr-defined]
+
+
 class CodeEditor(Vertical):
     """Status line (file, saved or not) above a TextArea holding the learner's file."""
 
@@ -83,12 +107,15 @@ class CodeEditor(Vertical):
         self.conflict = False
         disk = read_text(path)
         self.baseline = disk
-        self._load(disk or "")
+        _cache_highlight_queries()
         language = _language_for(path)
-        try:
-            self.area.language = language if language in self.area.available_languages else None
-        except Exception:  # no tree-sitter grammar installed: plain text still edits fine
-            self.area.language = None
+        language = language if language in self.area.available_languages else None
+        if self.area.language != language:
+            try:
+                self.area.language = language
+            except Exception:  # no tree-sitter grammar installed: plain text still edits fine
+                self.area.language = None
+        self._load(disk or "")
         draft = drafts.read(rel)
         notice = None
         if draft is not None:
@@ -220,13 +247,17 @@ class CodeEditor(Vertical):
             self.app.notify(f"Loaded {self.rel} from disk; your editor text is kept in {kept.name} under "
                             f".gradschool/drafts/kept/.", title="Loaded the file's version")
 
-    # -- while editing, the results give the editor more room (see app.tcss: #main.-editing) ---------------
+    # -- while editing, the results give the editor more room ---------------------------------------------
 
     def on_descendant_focus(self) -> None:
-        self.app.query_one("#main").add_class("-editing")
+        setter = getattr(self.app, "set_editing", None)
+        if setter is not None:
+            setter(True)
 
     def on_descendant_blur(self) -> None:
-        self.app.query_one("#main").remove_class("-editing")
+        setter = getattr(self.app, "set_editing", None)
+        if setter is not None:
+            setter(False)
 
     # -- status ------------------------------------------------------------------------------------
 
