@@ -105,8 +105,8 @@ class LinePlot:
             last = f" (last {label_of(pts[-1][1])})" if pts and pts[0][0] <= pts[-1][0] else ""
             legend.append(f"{name}{last}")
         y_label = str(figure.get("y_label", ""))
-        if y_label:
-            legend.append(f"   y: {y_label}{' (log scale)' if log_y else ''}", style="dim")
+        if y_label or log_y:
+            legend.append(f"   y: {y_label or 'value'}{' (log scale)' if log_y else ''}", style="dim")
         yield legend
 
 
