@@ -681,7 +681,11 @@ class GradschoolApp(App[None]):
         if self._zoom == "report":
             self._zoom = ""
             self.layout_report()
-        target = self.quiz if self.exercise.kind == "quiz" else self.editor.area
+        if self.exercise.kind == "quiz":
+            fields = self.quiz.query("Input, RadioSet")
+            target = fields.first() if fields else self.quiz
+        else:
+            target = self.editor.area
         self.call_after_refresh(target.focus)
 
     def action_instructions(self) -> None:

@@ -34,6 +34,12 @@ def error_advice(result: ExerciseResult, exercise: Exercise, file_label: str) ->
             f"Your file {file_label} is missing.",
             "Press x to put the starter back (anything there is backed up first).",
         )
+    if status == "not_implemented" and exercise.kind == "quiz":
+        return (
+            "Not answered yet.",
+            "Answer the questions in the Quiz tab (o), then ctrl+s saves and checks; or edit the answers file "
+            f"{file_label} yourself.",
+        )
     if status == "not_implemented":
         return (
             "Not implemented yet: your code still raises NotImplementedError.",
