@@ -253,7 +253,7 @@ def test_cancel_a_running_check_records_nothing(ws: Workspace) -> None:
 
 
 def test_numba_exercise_says_it_is_compiling(ws: Workspace) -> None:
-    grader_ = TextGrader(delay=1.6)
+    grader_ = TextGrader(delay=4.0)
     ws.set_current("fx-affine-njit")
     app = GradschoolApp(ws, grade_fn=grader_, watch=False)
 
@@ -261,8 +261,8 @@ def test_numba_exercise_says_it_is_compiling(ws: Workspace) -> None:
         await pilot.press("c")
         await wait_for(pilot, lambda: "Numba compiles" in text_of(app, "#result-status"), timeout=5)
         started = time.monotonic()
-        await pilot.press("i")  # keys are answered while the check runs
-        assert time.monotonic() - started < 0.5
+        await pilot.press("i")  # keys are answered while the check runs (generous: CI machines are busy)
+        assert time.monotonic() - started < 2.0 and app._grading is not None
         await wait_for(pilot, lambda: app._grading is None)
 
     run_app(app, scenario)
