@@ -370,3 +370,60 @@ def test_help_lists_every_binding_and_palette_runs_actions(ws: Workspace) -> Non
         assert isinstance(app.screen, CourseMapScreen)
 
     run_app(app, scenario)
+
+
+def test_kill_9_mid_edit_then_restart_finds_the_text(tmp_path: Path) -> None:
+    """The real thing: the tutor in a pseudo-terminal, a few keys typed into its editor, SIGKILL before the
+    autosave, and a new tutor on the same workspace."""
+    import fcntl
+    import os
+    import pty
+    import signal
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from grader.catalog import default_catalog
+
+    if not any(e.id == "sigmoid" for e in default_catalog()):
+        pytest.skip("needs the course's sigmoid exercise")
+    workspace = Workspace.init(tmp_path / "ws", catalog=default_catalog())
+    workspace.set_current("sigmoid")
+    path = workspace.file_for(workspace.catalog.get("sigmoid"))
+    before = path.read_text()
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "tutor.cli", "--workspace", str(workspace.root), "--no-watch",
+                             "tutor"], stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                            env={**os.environ, "TERM": "xterm-256color"})
+    os.close(slave)
+    draft = DraftStore(workspace.meta_dir / "drafts").path_for(workspace.catalog.get("sigmoid").file)
+    screen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"Instructions" not in screen:  # the first screen is drawn
+            assert time.monotonic() < deadline, "the tutor did not start"
+            screen += os.read(master, 65536)
+        os.write(master, b"o")
+        time.sleep(0.5)
+        os.write(master, b"# typed before the crash")
+        while not draft.exists() or "crash" not in draft.read_text():
+            assert time.monotonic() < deadline, "no draft was written"
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert draft.exists() or "# typed before the crash" in path.read_text()
+
+    app = GradschoolApp(Workspace(workspace.root), grade_fn=TextGrader(), watch=False)
+
+    async def scenario(pilot) -> None:
+        await pilot.pause()
+        assert "# typed before the crash" in app.editor.text
+        assert "# typed before the crash" in path.read_text() and path.read_text() != before
+
+    run_app(app, scenario)
