@@ -25,10 +25,10 @@ def check_detail(check: CheckResult) -> Group:
         Text(""),
         Text(check.message.rstrip()),
     ]
+    if check.figures:  # the picture first (the graph, the curve), then the numbers
+        parts += [Text(""), render_figures(check.figures, height=12)]
     if check.details.strip():
         parts += [Text(""), Text("Expected vs. got, and where", style="bold underline"), Text(check.details.rstrip())]
-    if check.figures:
-        parts += [Text(""), render_figures(check.figures, height=12)]
     return Group(*parts)
 
 
