@@ -686,9 +686,11 @@ class GradschoolApp(App[None]):
             target = fields.first() if fields else self.quiz
         else:
             target = self.editor.area
+            self.set_editing(True)  # in the same layout pass as the tab switch, not one refresh later
         self.call_after_refresh(target.focus)
 
     def action_instructions(self) -> None:
+        self.set_editing(False)
         self.query_one("#tabs", TabbedContent).active = "tab-instructions"
         self.query_one("#instructions-scroll").focus()
 
