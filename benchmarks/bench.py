@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -73,13 +74,160 @@ def bench_gradient_evaluations(workspace: Path) -> list[dict]:
     return rows
 
 
+# -- 4. the tutor -------------------------------------------------------------------------------
+
+
+def _tutor_first_screen(workspace: Path, env: dict[str, str],
+                        size: tuple[int, int] = (120, 40)) -> tuple[float, float, str]:
+    """Seconds from starting `gradschool tutor` to its first screen drawn, in a pty of the given size; the
+    CPU seconds the process used (start to exit, which follows at once: a figure that a busy machine does not
+    inflate); and which heavy modules were imported by then. The app writes the time when Textual reports
+    the first screen ready (GRADSCHOOL_READY_FILE) and exits."""
+    import fcntl
+    import pty
+    import resource
+    import struct
+    import termios
+    import threading
+
+    with tempfile.TemporaryDirectory(prefix="gradschool-bench-ready-") as tmp:
+        ready = Path(tmp) / "ready"
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        run_env = {**env, "GRADSCHOOL_READY_FILE": str(ready), "TERM": env.get("TERM", "xterm-256color")}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.time()
+        proc = subprocess.Popen(_gradschool("--workspace", str(workspace), "tutor"), stdin=slave, stdout=slave,
+                                stderr=slave, env=run_env, start_new_session=True)
+        os.close(slave)
+
+        def drain() -> None:  # the app blocks once the pty's buffer is full: read and drop its output
+            with contextlib.suppress(OSError):
+                while os.read(master, 65536):
+                    pass
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise SystemExit("the tutor did not draw its first screen within 30 s") from None
+        finally:
+            os.close(master)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        stamp, *heavy = ready.read_text().split("\n", 1)
+        return float(stamp) - started, cpu, " ".join(heavy).strip()
+
+
+def bench_tutor_startup(workspace: Path, repeat: int, env: dict[str, str]) -> dict:
+    _tutor_first_screen(workspace, env)  # warm the file cache
+    runs = [_tutor_first_screen(workspace, env) for _ in range(repeat)]
+    times = [t for t, _, _ in runs]
+    heavy = sorted({m for _, _, h in runs for m in h.split()})
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "runs": repeat,
+            "cpu_median_s": statistics.median(c for _, c, _ in runs), "load_average": os.getloadavg()[0],
+            "heavy_modules_at_first_screen": heavy}
+
+
+def bench_tutor_keys(workspace: Path, exercise_id: str, presses: int = 44) -> dict:
+    """Keys sent to the tutor (headless) while it grades for real: the time from handing a key to the app
+    until the screen has been redrawn with its effect (the end of the next compositor refresh). A new
+    check starts whenever one ends, so the keys meet checks running in the grading process."""
+    import asyncio
+
+    from textual import events
+    from textual.screen import Screen
+
+    from tutor.app import GradschoolApp
+
+    refreshed: list[float] = []
+    original = Screen._compositor_refresh
+
+    def timed_refresh(self) -> None:
+        original(self)
+        refreshed.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    ws = Workspace(workspace)
+    ws.set_current(exercise_id)
+    app = GradschoolApp(ws, watch=False)
+    # the course list, a hint, typing in the editor (each key: a draft write and a re-highlight), leaving
+    # it, the instructions tab, zoom, next/previous exercise: each of them changes the screen
+    keys = ["down", "up", "h", "o", "a", "b", "escape", "i", "z", "z", "z", "n", "p"]
+    latencies: list[float] = []
+    cpu: list[float] = []
+    during_check: list[bool] = []
+    per_key: dict[str, list[float]] = {}
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            for index in range(presses):
+                if app._grading is None:
+                    if app.exercise is None or app.exercise.id != exercise_id:
+                        app.open_exercise(exercise_id)
+                    app.action_check()
+                    await pilot.pause(0.1)
+                key = keys[index % len(keys)]
+                seen = len(refreshed)
+                during_check.append(app._grading is not None)
+                started, cpu_started = time.perf_counter(), time.process_time()
+                app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+                while len(refreshed) == seen or refreshed[-1] < started:
+                    if time.perf_counter() - started > 5:
+                        break
+                    await asyncio.sleep(0.0005)
+                latencies.append((refreshed[-1] if refreshed else time.perf_counter()) - started)
+                cpu.append(time.process_time() - cpu_started)
+                per_key.setdefault(key, []).append(latencies[-1])
+                await pilot.pause(0.05)
+            if app._grading is not None:
+                app.action_cancel_check()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+    ordered = sorted(latencies)
+    return {"exercise": exercise_id, "presses": len(latencies), "during_check": sum(during_check),
+            "median_ms": 1000 * statistics.median(latencies),
+            "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))], "max_ms": 1000 * max(latencies),
+            "cpu_median_ms": 1000 * statistics.median(cpu),
+            "per_key_median_ms": {k: round(1000 * statistics.median(v), 1) for k, v in per_key.items()},
+            "load_average": os.getloadavg()[0]}
+
+
+def print_tutor(out: Console, startup: dict, keys: dict) -> None:
+    ok = "yes" if startup["median_s"] <= 0.6 else "NO"
+    heavy = ", ".join(startup["heavy_modules_at_first_screen"]) or "none"
+    out.print(f"tutor: first screen drawn {startup['median_s']:.3f} s after the command (median of "
+              f"{startup['runs']}; min {startup['min_s']:.3f}, max {startup['max_s']:.3f}; <= 0.6 s: {ok}); "
+              f"CPU time {startup['cpu_median_s']:.3f} s (median; load average {startup['load_average']:.1f} on "
+              f"{os.cpu_count()} CPUs); heavy modules imported by then: {heavy}")
+    ok = "yes" if keys["median_ms"] <= 50 else "NO"
+    out.print(f"tutor: keys answered in {keys['median_ms']:.1f} ms median, {keys['p95_ms']:.1f} ms p95, "
+              f"{keys['max_ms']:.1f} ms max, over {keys['presses']} keys ({keys['during_check']} of them while "
+              f"a check of {keys['exercise']} ran; <= 50 ms: {ok}); the tutor's own CPU time per key "
+              f"{keys['cpu_median_ms']:.1f} ms median (load average {keys['load_average']:.1f}); per key: "
+              + ", ".join(f"{k} {v:g}" for k, v in keys["per_key_median_ms"].items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7, help="runs per grading figure (median reported)")
     parser.add_argument("--solutions-repeat", type=int, default=3, help="cold/warm runs of check-solutions")
     parser.add_argument("--ids", nargs="*", help="exercises for figure 1 (default: all)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tutor-only", action="store_true", help="only figure 4, the tutor's")
+    parser.add_argument("--tutor-repeat", type=int, default=7, help="fresh tutor processes for the startup time")
+    parser.add_argument("--tutor-exercise", default="affine-loops-njit",
+                        help="the exercise graded while keys are timed (default: a Numba one)")
     args = parser.parse_args()
+    if args.tutor_only:
+        main_tutor(args)
+        return
     catalog = default_catalog()
     env = dict(os.environ)
     console = Console(stderr=True)
@@ -118,6 +266,20 @@ def main() -> None:
         full = sum(r["full"] for r in evaluations)
         table.add_row("total", str(used), str(full), f"{used / full:.3f}")
     out.print(table)
+
+
+def main_tutor(args: argparse.Namespace) -> None:
+    env = dict(os.environ)
+    console = Console(stderr=True)
+    with tempfile.TemporaryDirectory(prefix="gradschool-bench-") as tmp:
+        workspace = Workspace.init(Path(tmp) / "ws", solutions=True).root
+        console.print("4/4 the tutor: first screen, then keys while checking…")
+        startup = bench_tutor_startup(workspace, args.tutor_repeat, env)
+        keys = bench_tutor_keys(workspace, args.tutor_exercise)
+    if args.json:
+        print(json.dumps({"tutor_startup": startup, "tutor_keys": keys}, indent=2))
+        return
+    print_tutor(Console(), startup, keys)
 
 
 if __name__ == "__main__":

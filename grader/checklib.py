@@ -78,6 +78,9 @@ class CheckContext:
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
+        global _ACTIVE
+        _ACTIVE = self  # the engine runs each context's check right after creating it
+
 
     # -- running learner code ------------------------------------------------------------------
 
@@ -194,6 +197,7 @@ class CheckContext:
         result = _gradcheck.gradcheck(f, inputs, analytic, rng=self.rng, **kwargs)
         self.grad_stats.evaluations += result.evaluations
         self.grad_stats.full_evaluations += result.full_evaluations
+        self._gradcheck_figure(label, result)
         if not result.ok:
             raise CheckFailed(f"{label}: {result.describe()}", diagnosis="mismatch")
         return result
@@ -255,6 +259,30 @@ class CheckContext:
         self.timings.extend(rows)
         return rows
 
+    # -- the gradient check's figure -----------------------------------------------------------------
+
+    MAX_BARS = 24
+
+    def _gradcheck_figure(self, label: str, result: _gradcheck.GradCheckResult) -> None:
+        """One "bars" figure per check: each tensor's relative error against the tolerance. Several
+        gradchecks in one check add their bars to it (labelled by call), up to MAX_BARS."""
+        figure = next((f for f in self.figures if f.get("kind") == "bars" and f.get("source") == "gradcheck"), None)
+        if figure is None:
+            figure = {"kind": "bars", "source": "gradcheck", "title": f"gradient check: {label}",
+                      "x_label": "relative error (log scale)", "log_x": True, "threshold": result.rtol,
+                      "labels": [], "values": [], "calls": 0}
+            self.figures.append(figure)
+        figure["calls"] += 1
+        if figure["calls"] == 2:  # from now on, say which call each bar belongs to
+            figure["title"] = f"gradient checks of {self.check_name}"
+            figure["labels"] = [f"1: {name}" for name in figure["labels"]]
+        for name, err in result.errors:
+            if len(figure["labels"]) >= self.MAX_BARS:
+                break
+            figure["labels"].append(name if figure["calls"] == 1 else f"{figure['calls']}: {name}")
+            figure["values"].append(float(err) if np.isfinite(err) else None)
+        figure["threshold"] = max(float(figure["threshold"] or 0.0), float(result.rtol))
+
     # -- static checks on the learner's source (parsed, never run) -----------------------------
 
     def decorators_of(self, function: str) -> list[str]:
@@ -271,6 +299,15 @@ class CheckContext:
                     names.append(ast.unparse(target))
                 return names
         return []
+
+
+_ACTIVE: CheckContext | None = None
+
+
+def active_context() -> CheckContext | None:
+    """The context of the check running now (the latest created), for helpers such as graphwalk.walk
+    that attach figures without being handed the context."""
+    return _ACTIVE
 
 
 def stable_seed(*parts: object) -> int:

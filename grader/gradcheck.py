@@ -34,6 +34,9 @@ class GradCheckResult:
     analytic: float | None = None
     numeric: float | None = None
     problem: str | None = None  # set when the gradient could not be compared at all (e.g. its shape)
+    # (tensor, relative error of its random directional derivative), in the order checked: the tutor's figure
+    errors: tuple[tuple[str, float], ...] = ()
+    rtol: float = 0.0  # the tolerance the errors were held to
 
     def describe(self) -> str:
         if self.ok:
@@ -83,21 +86,23 @@ def gradcheck(f: ScalarFn, inputs: dict[str, np.ndarray], analytic: dict[str, np
     full = 2 * sum(base[name].size for name in analytic)
     worst = 0.0
     failing: list[str] = []
+    errors: list[tuple[str, float]] = []
     for name, grad in analytic.items():
         if np.shape(grad) != base[name].shape:
             return GradCheckResult(False, float("inf"), fn.calls, full, name, None, None, None,
                                    f"the gradient of {name} has shape {np.shape(grad)}, but {name} has shape "
-                                   f"{base[name].shape}")
+                                   f"{base[name].shape}", (*errors, (name, float("inf"))), rtol)
         direction = rng.standard_normal(base[name].shape)
         direction /= max(np.linalg.norm(direction), 1e-12)
         numeric = (fn(_shifted(base, name, h * direction)) - fn(_shifted(base, name, -h * direction))) / (2 * h)
         exact = float(np.vdot(np.asarray(grad, dtype=np.float64), direction))
         err = float(rel_error(np.array(exact), np.array(numeric), floor))
         worst = max(worst, err)
+        errors.append((name, err))
         if err > rtol:
             failing.append(name)
     if not failing:
-        return GradCheckResult(True, worst, fn.calls, full)
+        return GradCheckResult(True, worst, fn.calls, full, errors=tuple(errors), rtol=rtol)
     # Coordinates of the failing tensors, largest analytic entries first plus a random sample.
     best: tuple[float, str, tuple[int, ...], float, float] | None = None
     for name in failing:
@@ -112,7 +117,8 @@ def gradcheck(f: ScalarFn, inputs: dict[str, np.ndarray], analytic: dict[str, np
                 best = (err, name, index, float(grad[index]), numeric)
     assert best is not None
     err, name, index, exact, numeric = best
-    return GradCheckResult(False, max(err, worst), fn.calls, full, name, index, exact, numeric)
+    return GradCheckResult(False, max(err, worst), fn.calls, full, name, index, exact, numeric,
+                           errors=tuple(errors), rtol=rtol)
 
 
 def _coordinates(grad: np.ndarray, rng: np.random.Generator, limit: int) -> list[tuple[int, ...]]:

@@ -23,13 +23,14 @@ node is therefore named once; the nodes before it, which only inherit its error,
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from grader import reference as ref
-from grader.checklib import CheckContext
+from grader.checklib import CheckContext, active_context
 from grader.compare import Comparison, compare, rel_error, repr_array
 
 Array = NDArray[np.float64]
@@ -485,11 +486,56 @@ class _Graph:
         return None
 
 
-def walk(dump: dict, *, rtol: float = 1e-6) -> Finding | None:
+def walk(dump: dict, *, rtol: float = 1e-6, ctx: CheckContext | None = None, figure: bool = True) -> Finding | None:
     """The first place the learner's graph goes wrong: structure, then forward (in creation order),
-    then backward from the loss; None when every node agrees with the reference."""
+    then backward from the loss; None when every node agrees with the reference.
+
+    With figure (the default), the graph with each node's verdict is attached to ctx (default: the
+    check running now) as a "graph" figure for the tutor to draw; see graph_figure."""
     graph = _Graph(dump, rtol)
-    return graph.structure() or graph.forward() or graph.backward()
+    finding = graph.structure() or graph.forward() or graph.backward()
+    target = ctx if ctx is not None else (active_context() if figure else None)
+    if figure and target is not None:
+        # A malformed dump is already reported by the finding; the drawing is a bonus.
+        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+            drawn = graph_figure(dump, finding)
+            # One graph per check: a check walking several cases shows the last (a failing one ends it).
+            target.figures[:] = [f for f in target.figures if f.get("kind") != "graph"]
+            target.figures.append(drawn)
+    return finding
+
+
+def _node_label(dump: dict, k: int) -> str:
+    node = dump["nodes"][k]
+    names = [f"node {int(t[1:]) + 1}" if t.startswith("#") else t for t in node["inputs"].values()]
+    return f"{node['kind']}({', '.join(names)})"
+
+
+def graph_figure(dump: dict, finding: Finding | None, title: str = "your computation graph") -> dict:
+    """The figure dict of kind "graph" (docs/report-format.md): one entry per CompNode in creation order,
+    ok True (agrees with the reference), False (the first wrong node) or None (not judged: the walk
+    stopped before it, and it would only inherit the error); edges [from, to] between nodes."""
+    n = len(dump["nodes"])
+    if finding is None:
+        verdicts: list[bool | None] = [True] * n
+    elif finding.node is None:
+        verdicts = [None] * n
+    elif finding.phase == "backward":  # judged from the loss back: the later nodes were fine
+        verdicts = [None if k < finding.node else k > finding.node for k in range(n)]
+        verdicts[finding.node] = False
+    else:  # structure or forward, in creation order: the earlier nodes were fine
+        verdicts = [True if k < finding.node else None for k in range(n)]
+        verdicts[finding.node] = False
+    nodes = []
+    for k in range(n):
+        inputs = [t for t in dump["nodes"][k]["inputs"].values() if not t.startswith("#")]
+        nodes.append({"label": _node_label(dump, k), "kind": dump["nodes"][k]["kind"], "ok": verdicts[k],
+                      "first_wrong": finding is not None and finding.node == k, "inputs": inputs,
+                      "loss": k == n - 1})
+    edges = [[int(t[1:]), k] for k in range(n) for t in dump["nodes"][k]["inputs"].values() if t.startswith("#")]
+    note = "" if finding is None else f"{finding.phase}: {finding.message}"
+    return {"kind": "graph", "title": title, "nodes": nodes, "edges": edges,
+            "phase": None if finding is None else finding.phase, "note": note[:300]}
 
 
 def describe_graph(dump: dict) -> str:

@@ -35,6 +35,32 @@ CREATE TABLE IF NOT EXISTS hints_seen (exercise_id TEXT PRIMARY KEY, count INTEG
 
 
 @dataclass(frozen=True)
+class ExerciseStats:
+    """What the stats screen shows per exercise."""
+
+    exercise_id: str
+    attempts: int
+    best_score: float
+    max_score: float
+    first_at: float | None
+    last_at: float | None
+    passed_at: float | None  # the first passing attempt
+    attempts_to_pass: int | None  # attempts up to and including the first pass
+    hints_seen: int
+
+
+@dataclass(frozen=True)
+class Attempt:
+    exercise_id: str
+    graded_at: float
+    score: float
+    max_score: float
+    passed: bool
+    status: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class ExerciseProgress:
     exercise_id: str
     attempts: int
@@ -55,20 +81,24 @@ class ProgressStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=10)
+        # No fsync per commit: an app crash or a kill loses nothing (only a power cut could lose the last
+        # attempt), and the tutor's writes (the current exercise, hints) stay off the screen's critical path.
+        db.execute("PRAGMA synchronous = NORMAL")
         try:
             with db:  # commits on success, rolls back on error
                 yield db
         finally:
             db.close()
 
-    def record(self, result: ExerciseResult) -> None:
+    def record(self, result: ExerciseResult, graded_at: float | None = None) -> None:
         failed = [c.name for c in result.checks if not c.passed]
         summary = result.error or ("; ".join(failed[:3]) if failed else "all checks passed")
         with self._connect() as db:
             db.execute(
                 "INSERT INTO attempts (exercise_id, graded_at, score, max_score, passed, status, summary,"
                 " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (result.id, time.time(), result.score, result.max_score, int(result.passed), result.status,
+                (result.id, time.time() if graded_at is None else graded_at, result.score, result.max_score,
+                 int(result.passed), result.status,
                  summary[:500], json.dumps(result.to_dict())),
             )
 
@@ -135,3 +165,33 @@ class ProgressStore:
     def set_hints_seen(self, exercise_id: str, count: int) -> None:
         with self._connect() as db:
             db.execute("INSERT OR REPLACE INTO hints_seen (exercise_id, count) VALUES (?, ?)", (exercise_id, count))
+
+    def stats(self) -> dict[str, ExerciseStats]:
+        """Per exercise with any attempt or hint: attempts, best score, first/last/first-pass times, hints."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT a.exercise_id, COUNT(*), MAX(a.score), MAX(a.max_score), MIN(a.graded_at), MAX(a.graded_at),"
+                " (SELECT MIN(p.graded_at) FROM attempts p WHERE p.exercise_id = a.exercise_id AND p.passed),"
+                " (SELECT COUNT(*) FROM attempts q WHERE q.exercise_id = a.exercise_id AND q.id <="
+                "   (SELECT MIN(r.id) FROM attempts r WHERE r.exercise_id = a.exercise_id AND r.passed))"
+                " FROM attempts a GROUP BY a.exercise_id"
+            ).fetchall()
+            hints = dict(db.execute("SELECT exercise_id, count FROM hints_seen").fetchall())
+        out = {}
+        for exercise_id, count, best, max_score, first, last, passed_at, to_pass in rows:
+            out[exercise_id] = ExerciseStats(exercise_id, count, best or 0.0, max_score or 0.0, first, last,
+                                             passed_at, to_pass if passed_at is not None else None,
+                                             hints.get(exercise_id, 0))
+        for exercise_id, count in hints.items():
+            if exercise_id not in out:
+                out[exercise_id] = ExerciseStats(exercise_id, 0, 0.0, 0.0, None, None, None, None, count)
+        return out
+
+    def recent(self, limit: int = 20) -> list[Attempt]:
+        """The latest attempts over all exercises, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT exercise_id, graded_at, score, max_score, passed, status, summary FROM attempts"
+                " ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [Attempt(e, t, s, m, bool(p), st, su) for e, t, s, m, p, st, su in rows]

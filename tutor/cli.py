@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--poll", dest="watch", action="store_const", const="poll",
                        help="tutor: watch by polling (network drives, WSL mounts)")
     add("tutor", "open the tutor (the default)")
+    p = add("serve", "run the tutor in a web browser (textual-serve)")
+    p.add_argument("--host", default="localhost", help="address to listen on (default: localhost)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the URL browsers reach the server at (behind a proxy)")
     p = add("init", "create a workspace with your own copies of the starter files")
     p.add_argument("dir", nargs="?", type=Path, help="folder to create (default: your default workspace)")
     p.add_argument("--solutions", action="store_true", help="fill it with the reference solutions (instructors)")
@@ -226,12 +230,33 @@ def cmd_tutor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve_command(workspace: Path, watch: bool | str = True) -> str:
+    """The shell command textual-serve starts for each browser session: the tutor on this workspace."""
+    import shlex
+
+    flags = {False: ["--no-watch"], "poll": ["--poll"]}.get(watch, [])
+    argv = [sys.executable, "-m", "tutor.cli", "--workspace", str(workspace), *flags, "tutor"]
+    return shlex.join(argv)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    ws = _workspace(args, create_default=True)
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UsageError("`gradschool serve` needs textual-serve: pip install textual-serve") from None
+    command = serve_command(ws.root, args.watch)
+    print(f"Serving the tutor on {ws.root} at http://{args.host}:{args.port} (ctrl+c stops)")
+    Server(command, host=args.host, port=args.port, title="gradschool", public_url=args.public_url).serve()
+    return EXIT_OK
+
+
 class UsageError(Exception):
     pass
 
 
 COMMANDS = {
-    None: cmd_tutor, "tutor": cmd_tutor, "init": cmd_init, "list": cmd_list, "grade": cmd_grade,
+    None: cmd_tutor, "tutor": cmd_tutor, "serve": cmd_serve, "init": cmd_init, "list": cmd_list, "grade": cmd_grade,
     "grade-batch": cmd_grade_batch, "check-solutions": cmd_check_solutions, "reset": cmd_reset, "hint": cmd_hint,
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,7 @@ from textual.widgets import Collapsible, Label, Sparkline, Static
 from grader.catalog import Exercise
 from grader.progress import ExerciseProgress
 from grader.results import CheckResult, ExerciseResult
+from tutor.figures import render_figures
 
 
 def _pts(value: float) -> str:
@@ -32,6 +34,12 @@ def error_advice(result: ExerciseResult, exercise: Exercise, file_label: str) ->
             f"Your file {file_label} is missing.",
             "Press x to put the starter back (anything there is backed up first).",
         )
+    if status == "not_implemented" and exercise.kind == "quiz":
+        return (
+            "Not answered yet.",
+            "Answer the questions in the Quiz tab (o), then ctrl+s saves and checks; or edit the answers file "
+            f"{file_label} yourself.",
+        )
     if status == "not_implemented":
         return (
             "Not implemented yet: your code still raises NotImplementedError.",
@@ -51,6 +59,7 @@ class ResultsPanel(Vertical):
         yield Static(id="error-banner", classes="hidden")
         yield Static(id="checks", classes="hidden")
         yield Static(id="failure", classes="hidden")
+        yield Static(id="figures", classes="hidden")
         with Collapsible(id="output", title="Printed output", collapsed=True, classes="hidden"):
             yield Static(id="output-text")
         with Horizontal(id="history", classes="hidden"):
@@ -79,11 +88,21 @@ class ResultsPanel(Vertical):
         self._clear_result()
         self._fill_history(history or [])
 
-    def show_checking(self, file_label: str, reason: str) -> None:
+    def show_checking(self, file_label: str, reason: str, *, elapsed: float = 0.0, note: str = "") -> None:
         """Keep the previous result on screen, dimmed, while a check runs."""
         why = " (saved)" if reason == "saved" else ""
-        self._status(Text.assemble(("⟳ Checking ", "bold yellow"), file_label, f"{why} …"))
+        text = Text.assemble(("⟳ Checking ", "bold yellow"), file_label, f"{why} …")
+        if elapsed >= 1.0:
+            text.append(f" {elapsed:.0f} s", "yellow")
+            text.append("  (k cancels)", "dim")
+        if note:
+            text.append(f"\n{note}", "italic yellow")
+        self._status(text)
         self.add_class("stale")
+
+    def show_cancelled(self) -> None:
+        self.remove_class("stale")
+        self._status(Text.assemble(("Check cancelled. ", "bold yellow"), "Press c to check again."))
 
     def show_internal_error(self, message: str) -> None:
         self.remove_class("stale")
@@ -111,6 +130,7 @@ class ResultsPanel(Vertical):
             banner.add_class("hidden")
         self._fill_table(result.checks)
         self._fill_failure(result.checks)
+        self._fill_figures(result.checks)
         self._fill_output(result.output)
         self._fill_history(history)
 
@@ -121,7 +141,7 @@ class ResultsPanel(Vertical):
 
     def _clear_result(self) -> None:
         self.remove_class("stale")
-        for selector in ("#error-banner", "#checks", "#failure", "#output", "#history"):
+        for selector in ("#error-banner", "#checks", "#failure", "#figures", "#output", "#history"):
             self.query_one(selector).add_class("hidden")
 
     @staticmethod
@@ -139,7 +159,7 @@ class ResultsPanel(Vertical):
             ("✗ Not yet", "bold red"),
             f" — {score}, {failing} of {len(result.checks)} check{'s' if len(result.checks) != 1 else ''} "
             f"failing{took}. ",
-            ("h: hint", "dim"),
+            ("h: hint · d: details", "dim"),
         )
 
     def _fill_table(self, checks: list[CheckResult]) -> None:
@@ -184,6 +204,22 @@ class ResultsPanel(Vertical):
                 others = ", ".join(c.name for c in same[1:])
                 text.append(f"\n(the same for: {others})", "dim")
         widget.update(text)
+        widget.remove_class("hidden")
+
+    MAX_FIGURES = 3
+
+    def _fill_figures(self, checks: list[CheckResult]) -> None:
+        """The figures of the failing checks (else of all checks), the first few; d shows every one."""
+        failing = [f for c in checks if not c.passed for f in c.figures]
+        figures = failing or [f for c in checks for f in c.figures]
+        widget = self.query_one("#figures", Static)
+        if not figures:
+            widget.add_class("hidden")
+            return
+        parts = [render_figures(figures[: self.MAX_FIGURES], height=8)]
+        if len(figures) > self.MAX_FIGURES:
+            parts.append(Text(f"… {len(figures) - self.MAX_FIGURES} more figure(s): press d", "dim"))
+        widget.update(Group(*parts))
         widget.remove_class("hidden")
 
     def _fill_output(self, output: str) -> None:
