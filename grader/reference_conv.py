@@ -162,3 +162,38 @@ def avgpool_backward(dy: ArrayLike, x: ArrayLike, size: Pair, stride: Pair | Non
     xa = _f64(x, "x", 4)
     params = _pool_params(xa, size, stride)
     return conv.avgpool_backward(_pool_dy(dy, xa, size, stride), xa.shape, *params)
+
+
+def _window_params(x_shape: tuple[int, ...], kh: int, kw: int, stride: Pair, padding: Pair,
+                   dilation: Pair) -> tuple[int, ...]:
+    if len(x_shape) != 4:
+        raise ValueError(f"x must be 4-D (N, C, H, W), got shape {x_shape}")
+    sh, sw = _pair("stride", stride, 1)
+    ph, pw = _pair("padding", padding, 0)
+    dh, dw = _pair("dilation", dilation, 1)
+    conv_output_size(x_shape[2], kh, sh, ph, dh)
+    conv_output_size(x_shape[3], kw, sw, pw, dw)
+    return int(kh), int(kw), sh, sw, ph, pw, dh, dw
+
+
+def im2col(x: ArrayLike, kh: int, kw: int, stride: Pair = 1, padding: Pair = 0, dilation: Pair = 1) -> F64:
+    """cols (C_in·KH·KW, N·H_out·W_out): row (ci·KH + p)·KW + q, column (n·H_out + i)·W_out + j holds
+    x[n, ci, i·s_h − p_h + p·d_h, j·s_w − p_w + q·d_w] (0 outside x). Then conv2d_forward(x, w, b) =
+    (w.reshape(C_out, −1) @ cols) reshaped to (C_out, N, H_out, W_out), moved to NCHW, plus b."""
+    xa = _f64(x, "x", 4)
+    return conv.im2col(xa, *_window_params(xa.shape, kh, kw, stride, padding, dilation))
+
+
+def col2im(cols: ArrayLike, x_shape: tuple[int, int, int, int], kh: int, kw: int, stride: Pair = 1,
+           padding: Pair = 0, dilation: Pair = 1) -> F64:
+    """The adjoint (transpose) of im2col: dx of x_shape, each entry of cols added to the pixel it came
+    from; overlapping windows accumulate and padding entries are dropped."""
+    shape = tuple(int(v) for v in x_shape)
+    params = _window_params(shape, kh, kw, stride, padding, dilation)
+    n, c, h, w = shape
+    oh = conv_output_size(h, params[0], params[2], params[4], params[6])
+    ow = conv_output_size(w, params[1], params[3], params[5], params[7])
+    ca = _f64(cols, "cols", 2)
+    if ca.shape != (c * params[0] * params[1], n * oh * ow):
+        raise ValueError(f"cols must have shape {(c * params[0] * params[1], n * oh * ow)}, got {ca.shape}")
+    return conv.col2im(ca, shape, *params)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 COVERED = {
     "conv_output_size", "conv2d_output_shape", "conv2d_forward", "conv2d_backward",
     "pool_output_shape", "maxpool_forward", "maxpool_indices", "maxpool_backward",
-    "avgpool_forward", "avgpool_backward",
+    "avgpool_forward", "avgpool_backward", "im2col", "col2im",
 }  # fmt: skip
 
 
@@ -227,3 +227,39 @@ def test_pooling_default_stride_and_leftover_rows() -> None:
     with pytest.raises(ValueError):
         rc.avgpool_forward(x, 2, 0)
     assert rc.pool_output_shape((1, 2, 7, 7), (3, 2), (2, 5)) == (1, 2, 3, 2)
+
+
+# --- im2col / col2im ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("xs", "ws", "stride", "padding", "dilation"), CONV_CASES)
+def test_im2col_product_is_the_convolution_and_col2im_is_its_adjoint(xs, ws, stride, padding, dilation) -> None:
+    rng = np.random.default_rng(30)
+    x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
+    cols = rc.im2col(x, ws[2], ws[3], stride, padding, dilation)
+    n, co, oh, ow = rc.conv2d_output_shape(xs, ws, stride, padding, dilation)
+    assert cols.shape == (xs[1] * ws[2] * ws[3], n * oh * ow)
+    y = (w.reshape(co, -1) @ cols).reshape(co, n, oh, ow).transpose(1, 0, 2, 3) + b[None, :, None, None]
+    np.testing.assert_allclose(y, np_conv2d(x, w, b, stride, padding, dilation), rtol=1e-12, atol=1e-12)
+    c = rng.normal(size=cols.shape)
+    back = rc.col2im(c, xs, ws[2], ws[3], stride, padding, dilation)
+    assert back.shape == xs
+    np.testing.assert_allclose(np.sum(cols * c), np.sum(x * back), rtol=1e-12)  # <im2col x, c> = <x, col2im c>
+    # col2im of the column gradient is conv2d's dx.
+    dy = rng.normal(size=(n, co, oh, ow))
+    dcols = w.reshape(co, -1).T @ dy.transpose(1, 0, 2, 3).reshape(co, -1)
+    np.testing.assert_allclose(rc.col2im(dcols, xs, ws[2], ws[3], stride, padding, dilation),
+                               rc.conv2d_backward(dy, x, w, stride, padding, dilation)[0], rtol=1e-10, atol=1e-12)
+
+
+def test_im2col_layout_and_validation() -> None:
+    x = np.arange(2 * 1 * 3 * 3, dtype=float).reshape(2, 1, 3, 3)
+    cols = rc.im2col(x, 2, 2)
+    # Row (p, q) = (0, 1), column (n, i, j) = (1, 0, 1): x[1, 0, 0, 2] = 11.
+    assert cols.shape == (4, 8) and cols[1, 5] == 11.0
+    np.testing.assert_array_equal(cols[:, 0], [0, 1, 3, 4])
+    assert rc.im2col(x, 3, 3, padding=1)[0, 0] == 0.0  # the padded corner
+    with pytest.raises(ValueError):
+        rc.col2im(np.zeros((4, 7)), x.shape, 2, 2)
+    with pytest.raises(ValueError):
+        rc.im2col(x, 4, 4)

@@ -210,3 +210,53 @@ def avgpool_backward(dy: np.ndarray, x_shape: tuple, kh: int, kw: int, sh: int, 
                         for q in range(kw):
                             dx[n, ch, i * sh + p, j * sw + q] += g
     return dx
+
+
+# --- im2col / col2im: rows (ci, p, q), columns (n, i, j), both row-major -----------------------
+
+
+@njit(cache=True)
+def im2col(x: np.ndarray, kh_n: int, kw_n: int, sh: int, sw: int, ph: int, pw: int, dh: int,
+           dw: int) -> np.ndarray:
+    n_b, c_in, h, wd = x.shape
+    oh_n = output_size(h, kh_n, sh, ph, dh)
+    ow_n = output_size(wd, kw_n, sw, pw, dw)
+    cols = np.zeros((c_in * kh_n * kw_n, n_b * oh_n * ow_n))
+    for ci in range(c_in):
+        for p in range(kh_n):
+            for q in range(kw_n):
+                row = (ci * kh_n + p) * kw_n + q
+                for n in range(n_b):
+                    for i in range(oh_n):
+                        r = i * sh - ph + p * dh
+                        if r < 0 or r >= h:
+                            continue
+                        for j in range(ow_n):
+                            c = j * sw - pw + q * dw
+                            if 0 <= c < wd:
+                                cols[row, (n * oh_n + i) * ow_n + j] = x[n, ci, r, c]
+    return cols
+
+
+@njit(cache=True)
+def col2im(cols: np.ndarray, x_shape: tuple, kh_n: int, kw_n: int, sh: int, sw: int, ph: int, pw: int,
+           dh: int, dw: int) -> np.ndarray:
+    """The adjoint of im2col: every column entry is added back to the input pixel it was read from."""
+    n_b, c_in, h, wd = x_shape
+    oh_n = output_size(h, kh_n, sh, ph, dh)
+    ow_n = output_size(wd, kw_n, sw, pw, dw)
+    dx = np.zeros(x_shape)
+    for ci in range(c_in):
+        for p in range(kh_n):
+            for q in range(kw_n):
+                row = (ci * kh_n + p) * kw_n + q
+                for n in range(n_b):
+                    for i in range(oh_n):
+                        r = i * sh - ph + p * dh
+                        if r < 0 or r >= h:
+                            continue
+                        for j in range(ow_n):
+                            c = j * sw - pw + q * dw
+                            if 0 <= c < wd:
+                                dx[n, ci, r, c] += cols[row, (n * oh_n + i) * ow_n + j]
+    return dx
