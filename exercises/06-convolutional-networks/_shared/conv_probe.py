@@ -36,3 +36,20 @@ def median_time(fn, args, repeats):
         fn(*args)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+def count_calls(learner, helper, name, *args):
+    """name(*args) with learner.<helper> wrapped in a counter: (result, how many times helper was called)."""
+    original = getattr(learner, helper)
+    calls = [0]
+
+    def counted(*a, **k):
+        calls[0] += 1
+        return original(*a, **k)
+
+    setattr(learner, helper, counted)
+    try:
+        result = call_pairs(learner, name, *args)
+    finally:
+        setattr(learner, helper, original)
+    return [result, calls[0]]
