@@ -197,3 +197,78 @@ def col2im(cols: ArrayLike, x_shape: tuple[int, int, int, int], kh: int, kw: int
     if ca.shape != (c * params[0] * params[1], n * oh * ow):
         raise ValueError(f"cols must have shape {(c * params[0] * params[1], n * oh * ow)}, got {ca.shape}")
     return conv.col2im(ca, shape, *params)
+
+
+# --- upsampling (notes §7.4): integer factors (fh, fw), output (N, C, H·fh, W·fw) ----------------
+
+
+def _factor_dy(dy: ArrayLike, factor: Pair) -> tuple[F64, int, int]:
+    fh, fw = _pair("factor", factor, 1)
+    dya = _f64(dy, "dy", 4)
+    if dya.shape[2] % fh or dya.shape[3] % fw:
+        raise ValueError(f"dy's spatial shape {dya.shape[2:]} is not a multiple of the factor {(fh, fw)}")
+    return dya, fh, fw
+
+
+def upsample_nearest(x: ArrayLike, factor: Pair) -> F64:
+    """y[n, c, i, j] = x[n, c, i // fh, j // fw]: each pixel becomes an fh×fw block (Fig. 118a)."""
+    xa = _f64(x, "x", 4)
+    return conv.upsample_nearest(xa, *_pair("factor", factor, 1))
+
+
+def upsample_nearest_backward(dy: ArrayLike, factor: Pair) -> F64:
+    """dx[n, c, i, j] = the sum of dy over the fh×fw block that pixel (i, j) became."""
+    return conv.upsample_nearest_backward(*_factor_dy(dy, factor))
+
+
+def upsample_bilinear(x: ArrayLike, factor: Pair) -> F64:
+    """Bilinear interpolation with align_corners=False (half-pixel centres, PyTorch's default): output
+    row i samples source row s = (i + 0.5)/fh − 0.5, clamped to ≥ 0, between rows ⌊s⌋ and
+    min(⌊s⌋ + 1, H − 1) with weights 1 − (s − ⌊s⌋) and s − ⌊s⌋; columns likewise, rows first."""
+    xa = _f64(x, "x", 4)
+    return conv.upsample_bilinear(xa, *_pair("factor", factor, 1))
+
+
+def upsample_bilinear_backward(dy: ArrayLike, factor: Pair) -> F64:
+    """dx: each dy entry is spread over its four source pixels with the interpolation weights."""
+    return conv.upsample_bilinear_backward(*_factor_dy(dy, factor))
+
+
+def bed_of_nails(x: ArrayLike, factor: Pair) -> F64:
+    """y[n, c, i·fh, j·fw] = x[n, c, i, j], every other output 0 (Fig. 118b: the top-left of each block)."""
+    xa = _f64(x, "x", 4)
+    return conv.bed_of_nails(xa, *_pair("factor", factor, 1))
+
+
+def bed_of_nails_backward(dy: ArrayLike, factor: Pair) -> F64:
+    """dx = dy[:, :, ::fh, ::fw]."""
+    return conv.bed_of_nails_backward(*_factor_dy(dy, factor))
+
+
+def _unpool_idx(idx: ArrayLike, x_shape: tuple[int, ...], out_hw: tuple[int, int]) -> NDArray[np.int64]:
+    ia = np.asarray(idx)
+    if ia.dtype.kind not in "iu":
+        raise ValueError(f"idx must be an integer array, got dtype {ia.dtype}")
+    ia = np.asarray(ia, dtype=np.int64, order="C")
+    if ia.shape != tuple(x_shape):
+        raise ValueError(f"idx must have shape {tuple(x_shape)}, got {ia.shape}")
+    if ia.size and (ia.min() < 0 or ia.max() >= out_hw[0] * out_hw[1]):
+        raise ValueError(f"idx must lie in [0, {out_hw[0] * out_hw[1]}), got [{ia.min()}, {ia.max()}]")
+    return ia
+
+
+def max_unpool(x: ArrayLike, idx: ArrayLike, out_hw: tuple[int, int]) -> F64:
+    """Max-unpooling (§7.4.4, SegNet): y of shape (N, C, *out_hw), zero except y_plane[idx] = x, with
+    idx the flat r·W + c positions from maxpool_indices; values that share an index are ADDED."""
+    xa = _f64(x, "x", 4)
+    oh, ow = (int(v) for v in out_hw)
+    return conv.max_unpool(xa, _unpool_idx(idx, xa.shape, (oh, ow)), oh, ow)
+
+
+def max_unpool_backward(dy: ArrayLike, idx: ArrayLike) -> F64:
+    """dx[n, c, i, j] = dy_plane[n, c, idx[n, c, i, j]]: a gather."""
+    dya = _f64(dy, "dy", 4)
+    ia = np.asarray(idx)
+    ia = _unpool_idx(ia, (dya.shape[0], dya.shape[1], *ia.shape[2:]) if ia.ndim == 4 else (-1,),
+                     (dya.shape[2], dya.shape[3]))
+    return conv.max_unpool_backward(dya, ia)

@@ -16,6 +16,8 @@ COVERED = {
     "conv_output_size", "conv2d_output_shape", "conv2d_forward", "conv2d_backward",
     "pool_output_shape", "maxpool_forward", "maxpool_indices", "maxpool_backward",
     "avgpool_forward", "avgpool_backward", "im2col", "col2im",
+    "upsample_nearest", "upsample_nearest_backward", "upsample_bilinear", "upsample_bilinear_backward",
+    "bed_of_nails", "bed_of_nails_backward", "max_unpool", "max_unpool_backward",
 }  # fmt: skip
 
 
@@ -263,3 +265,85 @@ def test_im2col_layout_and_validation() -> None:
         rc.col2im(np.zeros((4, 7)), x.shape, 2, 2)
     with pytest.raises(ValueError):
         rc.im2col(x, 4, 4)
+
+
+# --- upsampling ------------------------------------------------------------------------------------
+
+UP_CASES = [((1, 1, 3, 4), (2, 2)), ((2, 3, 2, 5), (3, 2)), ((1, 2, 4, 1), (1, 3))]
+
+
+def np_bilinear(x: np.ndarray, factor: tuple[int, int]) -> np.ndarray:
+    def axis_weights(n_in: int, f: int) -> np.ndarray:
+        m = np.zeros((n_in * f, n_in))  # output × input interpolation matrix
+        for o in range(n_in * f):
+            s = max((o + 0.5) / f - 0.5, 0.0)
+            i0 = int(np.floor(s))
+            i1 = min(i0 + 1, n_in - 1)
+            m[o, i0] += 1 - (s - i0)
+            m[o, i1] += s - i0
+        return m
+
+    rows, cols = axis_weights(x.shape[2], factor[0]), axis_weights(x.shape[3], factor[1])
+    return np.einsum("ih,nchw,jw->ncij", rows, x, cols)
+
+
+@pytest.mark.parametrize(("xs", "factor"), UP_CASES)
+def test_upsampling_forward_matches_numpy(xs, factor) -> None:
+    x = np.random.default_rng(40).normal(size=xs)
+    fh, fw = factor
+    np.testing.assert_array_equal(rc.upsample_nearest(x, factor), x.repeat(fh, axis=2).repeat(fw, axis=3))
+    nails = np.zeros((xs[0], xs[1], xs[2] * fh, xs[3] * fw))
+    nails[:, :, ::fh, ::fw] = x
+    np.testing.assert_array_equal(rc.bed_of_nails(x, factor), nails)
+    np.testing.assert_allclose(rc.upsample_bilinear(x, factor), np_bilinear(x, factor), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize(("xs", "factor"), UP_CASES)
+def test_upsampling_backward_matches_central_differences(xs, factor) -> None:
+    rng = np.random.default_rng(41)
+    x = rng.normal(size=xs)
+    dy = rng.normal(size=(xs[0], xs[1], xs[2] * factor[0], xs[3] * factor[1]))
+    for forward, backward in [(rc.upsample_nearest, rc.upsample_nearest_backward),
+                              (rc.upsample_bilinear, rc.upsample_bilinear_backward),
+                              (rc.bed_of_nails, rc.bed_of_nails_backward)]:
+        dx = backward(dy, factor)
+        assert dx.shape == xs
+        assert_close_to_numeric(dx, numeric_vjp(lambda v, f=forward: f(v, factor), x, dy))
+
+
+def test_bilinear_align_corners_false_values() -> None:
+    # Half-pixel centres: [0, 1] doubled is [0, 0.25, 0.75, 1] (PyTorch's align_corners=False).
+    np.testing.assert_allclose(rc.upsample_bilinear([[[[0.0, 1.0]]]], (1, 2)), [[[[0.0, 0.25, 0.75, 1.0]]]])
+    np.testing.assert_allclose(rc.upsample_bilinear([[[[0.0], [3.0]]]], (3, 1))[0, 0, :, 0],
+                               [0.0, 0.0, 1.0, 2.0, 3.0, 3.0])
+    const = np.full((1, 1, 3, 2), 4.5)
+    np.testing.assert_allclose(rc.upsample_bilinear(const, (2, 3)), 4.5)
+    # The weights of every output pixel sum to 1, so dx sums to dy's sum.
+    dy = np.random.default_rng(42).normal(size=(1, 1, 6, 6))
+    assert np.isclose(rc.upsample_bilinear_backward(dy, 2).sum(), dy.sum())
+    with pytest.raises(ValueError):
+        rc.upsample_bilinear_backward(np.zeros((1, 1, 5, 4)), 2)
+
+
+def test_max_unpool_inverts_pooling_positions_and_its_backward_is_a_gather() -> None:
+    rng = np.random.default_rng(43)
+    x = rng.permutation(np.arange(2 * 3 * 6 * 7, dtype=float)).reshape(2, 3, 6, 7)
+    y, idx = rc.maxpool_forward(x, 2), rc.maxpool_indices(x, 2)
+    up = rc.max_unpool(y, idx, (6, 7))
+    assert up.shape == x.shape
+    kept = up != 0
+    np.testing.assert_array_equal(up[kept], x[kept])  # the maxima are back where they were
+    assert kept.sum() == y.size
+    np.testing.assert_array_equal(rc.maxpool_forward(up, 2), y)
+    dy = rng.normal(size=x.shape)
+    dx = rc.max_unpool_backward(dy, idx)
+    np.testing.assert_array_equal(dx, np.take_along_axis(dy.reshape(2, 3, -1), idx.reshape(2, 3, -1),
+                                                         axis=2).reshape(y.shape))
+    assert_close_to_numeric(dx, numeric_vjp(lambda v: rc.max_unpool(v, idx, (6, 7)), y, dy))
+    # Shared indices (overlapping pooling) add up.
+    shared = np.zeros((1, 1, 1, 2), dtype=np.int64)
+    np.testing.assert_array_equal(rc.max_unpool([[[[1.0, 2.0]]]], shared, (2, 2)), [[[[3.0, 0], [0, 0]]]])
+    with pytest.raises(ValueError):
+        rc.max_unpool(y, idx.astype(float), (6, 7))
+    with pytest.raises(ValueError):
+        rc.max_unpool(y, idx + 42, (6, 7))

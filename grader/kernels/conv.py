@@ -260,3 +260,129 @@ def col2im(cols: np.ndarray, x_shape: tuple, kh_n: int, kw_n: int, sh: int, sw: 
                             if 0 <= c < wd:
                                 dx[n, ci, r, c] += cols[row, (n * oh_n + i) * ow_n + j]
     return dx
+
+
+# --- upsampling (notes §7.4) by integer factors (fh, fw) -----------------------------------------
+
+
+@njit(cache=True)
+def upsample_nearest(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.empty((n_b, c, h * fh, wd * fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h * fh):
+                for j in range(wd * fw):
+                    y[n, ch, i, j] = x[n, ch, i // fh, j // fw]
+    return y
+
+
+@njit(cache=True)
+def upsample_nearest_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    dx = np.zeros((n_b, c, oh // fh, ow // fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    dx[n, ch, i // fh, j // fw] += dy[n, ch, i, j]
+    return dx
+
+
+@njit(cache=True)
+def _bilinear_source(out_index: int, factor: int, in_len: int) -> tuple[int, int, float]:
+    # align_corners=False (half-pixel centres): src = (o + 0.5)/f − 0.5, clamped at 0; the right
+    # neighbour is clamped at the last pixel. Returns (i0, i1, weight of i1).
+    src = (out_index + 0.5) / factor - 0.5
+    if src < 0.0:
+        src = 0.0
+    i0 = int(src)
+    i1 = i0 + 1 if i0 < in_len - 1 else i0
+    return i0, i1, src - i0
+
+
+@njit(cache=True)
+def upsample_bilinear(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.empty((n_b, c, h * fh, wd * fw))
+    for i in range(h * fh):
+        r0, r1, a = _bilinear_source(i, fh, h)
+        for j in range(wd * fw):
+            c0, c1, t = _bilinear_source(j, fw, wd)
+            for n in range(n_b):
+                for ch in range(c):
+                    top = (1.0 - t) * x[n, ch, r0, c0] + t * x[n, ch, r0, c1]
+                    bottom = (1.0 - t) * x[n, ch, r1, c0] + t * x[n, ch, r1, c1]
+                    y[n, ch, i, j] = (1.0 - a) * top + a * bottom
+    return y
+
+
+@njit(cache=True)
+def upsample_bilinear_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    h, wd = oh // fh, ow // fw
+    dx = np.zeros((n_b, c, h, wd))
+    for i in range(oh):
+        r0, r1, a = _bilinear_source(i, fh, h)
+        for j in range(ow):
+            c0, c1, t = _bilinear_source(j, fw, wd)
+            for n in range(n_b):
+                for ch in range(c):
+                    g = dy[n, ch, i, j]
+                    dx[n, ch, r0, c0] += (1.0 - a) * (1.0 - t) * g
+                    dx[n, ch, r0, c1] += (1.0 - a) * t * g
+                    dx[n, ch, r1, c0] += a * (1.0 - t) * g
+                    dx[n, ch, r1, c1] += a * t * g
+    return dx
+
+
+@njit(cache=True)
+def bed_of_nails(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.zeros((n_b, c, h * fh, wd * fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    y[n, ch, i * fh, j * fw] = x[n, ch, i, j]
+    return y
+
+
+@njit(cache=True)
+def bed_of_nails_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    dx = np.empty((n_b, c, oh // fh, ow // fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(oh // fh):
+                for j in range(ow // fw):
+                    dx[n, ch, i, j] = dy[n, ch, i * fh, j * fw]
+    return dx
+
+
+@njit(cache=True)
+def max_unpool(x: np.ndarray, idx: np.ndarray, oh: int, ow: int) -> np.ndarray:
+    """y (N, C, oh, ow), zero except at the pooling's indices; values sharing an index are added."""
+    n_b, c, h, wd = x.shape
+    y = np.zeros((n_b, c, oh, ow))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    at = idx[n, ch, i, j]
+                    y[n, ch, at // ow, at % ow] += x[n, ch, i, j]
+    return y
+
+
+@njit(cache=True)
+def max_unpool_backward(dy: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    n_b, c, h, wd = idx.shape
+    ow = dy.shape[3]
+    dx = np.empty((n_b, c, h, wd))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    at = idx[n, ch, i, j]
+                    dx[n, ch, i, j] = dy[n, ch, at // ow, at % ow]
+    return dx
