@@ -272,3 +272,22 @@ def max_unpool_backward(dy: ArrayLike, idx: ArrayLike) -> F64:
     ia = _unpool_idx(ia, (dya.shape[0], dya.shape[1], *ia.shape[2:]) if ia.ndim == 4 else (-1,),
                      (dya.shape[2], dya.shape[3]))
     return conv.max_unpool_backward(dya, ia)
+
+
+# --- receptive field (notes §7.3.3, Fig. 116b and 119b) ------------------------------------------
+
+
+def receptive_field(layers: list[tuple[int, int, int]]) -> int:
+    """Receptive field (pixels along one axis) of one output of a stack of (kernel, stride, dilation)
+    layers, first layer first: r ← r + d·(k − 1)·j, then j ← j·s, from r = j = 1 (j: the spacing of the
+    layer's inputs in pixels of the network's input). Pooling is a layer with dilation 1."""
+    r, jump = 1, 1
+    for layer in layers:
+        if len(layer) != 3:
+            raise ValueError(f"each layer is (kernel, stride, dilation), got {layer!r}")
+        k, s, d = (int(v) for v in layer)
+        if min(k, s, d) < 1:
+            raise ValueError(f"kernel, stride and dilation must be >= 1, got {layer!r}")
+        r += d * (k - 1) * jump
+        jump *= s
+    return r

@@ -17,7 +17,7 @@ COVERED = {
     "pool_output_shape", "maxpool_forward", "maxpool_indices", "maxpool_backward",
     "avgpool_forward", "avgpool_backward", "im2col", "col2im",
     "upsample_nearest", "upsample_nearest_backward", "upsample_bilinear", "upsample_bilinear_backward",
-    "bed_of_nails", "bed_of_nails_backward", "max_unpool", "max_unpool_backward",
+    "bed_of_nails", "bed_of_nails_backward", "max_unpool", "max_unpool_backward", "receptive_field",
 }  # fmt: skip
 
 
@@ -347,3 +347,33 @@ def test_max_unpool_inverts_pooling_positions_and_its_backward_is_a_gather() -> 
         rc.max_unpool(y, idx.astype(float), (6, 7))
     with pytest.raises(ValueError):
         rc.max_unpool(y, idx + 42, (6, 7))
+
+
+# --- receptive field ---------------------------------------------------------------------------
+
+
+def _receptive_field_by_propagation(layers: list[tuple[int, int, int]], size: int = 200) -> int:
+    """Count the input pixels that reach output 0 by running 1-D convolutions of ones on an impulse."""
+    reach = np.zeros(size, dtype=bool)  # which input pixels influence each position, for output 0
+    positions = [0]
+    for k, s, d in reversed(layers):
+        positions = sorted({p * s + t * d for p in positions for t in range(k)})
+    reach[positions] = True
+    return int(reach.nonzero()[0].max() - reach.nonzero()[0].min() + 1)
+
+
+def test_receptive_field_golden_cases_and_propagation() -> None:
+    assert rc.receptive_field([(3, 1, 1)] * 2) == 5  # curriculum §14
+    assert rc.receptive_field([(3, 1, 1)] * 3) == 7
+    assert rc.receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)]) == 15  # Fig. 119b
+    assert rc.receptive_field([(2, 1, d) for d in (1, 2, 4, 8)]) == 16
+    assert rc.receptive_field([(5, 1, 1), (2, 2, 1), (5, 1, 1), (2, 2, 1)]) == 16  # LeNet
+    assert rc.receptive_field([]) == 1
+    rng = np.random.default_rng(50)
+    for _ in range(30):
+        layers = [tuple(int(v) for v in rng.integers(1, 4, size=3)) for _ in range(rng.integers(1, 4))]
+        assert rc.receptive_field(layers) == _receptive_field_by_propagation(layers)
+    with pytest.raises(ValueError):
+        rc.receptive_field([(3, 0, 1)])
+    with pytest.raises(ValueError):
+        rc.receptive_field([(3, 1)])
