@@ -377,3 +377,21 @@ def test_receptive_field_golden_cases_and_propagation() -> None:
         rc.receptive_field([(3, 0, 1)])
     with pytest.raises(ValueError):
         rc.receptive_field([(3, 1)])
+
+
+@pytest.mark.parametrize(("ws", "stride", "padding", "dilation"), [
+    ((3, 2, 5, 5), 1, 2, 1),  # taps fused in threes plus two single taps; dx by the gather path
+    ((2, 2, 4, 7), 1, (1, 3), (2, 1)),  # fusion with dilation; gather path with uneven padding
+    ((2, 2, 2, 2), 1, 3, 1),  # padding wider than the kernel: dx falls back to the scatter path
+    ((2, 2, 3, 6), (1, 2), (2, 1), (1, 2)),  # stride 2 along the width only: strided rows
+])
+def test_conv2d_fast_paths_agree_with_numpy_and_central_differences(ws, stride, padding, dilation) -> None:
+    rng = np.random.default_rng(13)
+    x, w, b = rng.normal(size=(2, 2, 9, 11)), rng.normal(size=ws), rng.normal(size=ws[0])
+    y = rc.conv2d_forward(x, w, b, stride, padding, dilation)
+    np.testing.assert_allclose(y, np_conv2d(x, w, b, stride, padding, dilation), rtol=1e-12, atol=1e-12)
+    dy = rng.normal(size=y.shape)
+    dx, dw, db = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
+    assert_close_to_numeric(dx, numeric_vjp(lambda v: rc.conv2d_forward(v, w, b, stride, padding, dilation), x, dy))
+    assert_close_to_numeric(dw, numeric_vjp(lambda v: rc.conv2d_forward(x, v, b, stride, padding, dilation), w, dy))
+    np.testing.assert_allclose(db, dy.sum(axis=(0, 2, 3)), rtol=1e-12)
