@@ -392,6 +392,14 @@ def test_conv2d_fast_paths_agree_with_numpy_and_central_differences(ws, stride, 
     np.testing.assert_allclose(y, np_conv2d(x, w, b, stride, padding, dilation), rtol=1e-12, atol=1e-12)
     dy = rng.normal(size=y.shape)
     dx, dw, db = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
-    assert_close_to_numeric(dx, numeric_vjp(lambda v: rc.conv2d_forward(v, w, b, stride, padding, dilation), x, dy))
-    assert_close_to_numeric(dw, numeric_vjp(lambda v: rc.conv2d_forward(x, v, b, stride, padding, dilation), w, dy))
+    # Exactly, through im2col (tested above against numpy loops): dW = G colsᵀ, dx = col2im(Wᵀ G).
+    co = ws[0]
+    g = dy.transpose(1, 0, 2, 3).reshape(co, -1)
+    cols = rc.im2col(x, ws[2], ws[3], stride, padding, dilation)
+    np.testing.assert_allclose(dw, (g @ cols.T).reshape(ws), rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(dx, rc.col2im(w.reshape(co, -1).T @ g, x.shape, ws[2], ws[3], stride, padding,
+                                             dilation), rtol=1e-11, atol=1e-12)
+    # And loosely against central differences (sums of 28 taps: absolute noise near 1e-9).
+    numeric = numeric_vjp(lambda v: rc.conv2d_forward(v, w, b, stride, padding, dilation), x, dy)
+    np.testing.assert_allclose(dx, numeric, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(db, dy.sum(axis=(0, 2, 3)), rtol=1e-12)
