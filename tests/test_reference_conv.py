@@ -403,3 +403,24 @@ def test_conv2d_fast_paths_agree_with_numpy_and_central_differences(ws, stride, 
     numeric = numeric_vjp(lambda v: rc.conv2d_forward(v, w, b, stride, padding, dilation), x, dy)
     np.testing.assert_allclose(dx, numeric, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(db, dy.sum(axis=(0, 2, 3)), rtol=1e-12)
+
+
+def test_the_speed_exercise_times_a_faithful_copy_of_the_reference_kernel() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = (Path(__file__).resolve().parent.parent / "exercises" / "06-convolutional-networks" / "09-conv-speed-njit"
+            / "support" / "conv_reference.py")
+    spec = importlib.util.spec_from_file_location("conv_reference_copy", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(60)
+    cases = [((2, 3, 7, 6), (4, 3, 3, 2), 1), ((1, 2, 6, 9), (3, 2, 5, 4), 2), ((1, 1, 4, 4), (1, 1, 1, 1), 0)]
+    for xs, ws, padding in cases:
+        x, w, b = rng.normal(size=xs), rng.normal(size=ws), rng.normal(size=ws[0])
+        np.testing.assert_array_equal(module.reference_conv(x, w, b, padding), rc.conv2d_forward(x, w, b, 1, padding))
+    # The copy is the kernel's own code, function for function.
+    kernel_source = (Path(rc.__file__).parent / "kernels" / "conv.py").read_text()
+    for name in ("_pad", "_taps", "_taps3", "_fwd_row"):
+        body = inspect.getsource(getattr(module, name).py_func)
+        assert body in kernel_source, name
