@@ -63,7 +63,7 @@ def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
     c_in = xp.shape[1]
     kh_n, kw_n = w.shape[2], w.shape[3]
     m = acc.shape[1]
-    span = (m - 1) * sw + 1
+    buf = np.empty(m)  # strided layers: each tap's input row, gathered to be contiguous
     for ci in range(c_in):
         for p in range(kh_n):
             xr = xp[n, ci, i * sh + p * dh]
@@ -78,7 +78,10 @@ def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
                     q += 1
             else:
                 while q < kw_n:
-                    _taps(acc, w, ci, p, q, xr[q * dw:q * dw + span:sw])
+                    s0 = q * dw
+                    for t in range(m):
+                        buf[t] = xr[s0 + t * sw]
+                    _taps(acc, w, ci, p, q, buf)
                     q += 1
 
 
@@ -148,6 +151,7 @@ def _dots(part, dy, n, i, ci, p, q, xs):
 def _dw_example(dy, xp, part, n, sh, sw, dh, dw):
     c_in, kh_n, kw_n = part.shape[0], part.shape[1], part.shape[2]
     oh_n, m = dy.shape[1], dy.shape[2]
+    buf = np.empty(m)
     for i in range(oh_n):
         for ci in range(c_in):
             for p in range(kh_n):
@@ -157,7 +161,9 @@ def _dw_example(dy, xp, part, n, sh, sw, dh, dw):
                     if sw == 1:
                         _dots(part, dy, n, i, ci, p, q, xr[start:start + m])
                     else:
-                        _dots(part, dy, n, i, ci, p, q, xr[start:start + (m - 1) * sw + 1:sw])
+                        for t in range(m):
+                            buf[t] = xr[start + t * sw]
+                        _dots(part, dy, n, i, ci, p, q, buf)
 
 
 @njit(cache=True)

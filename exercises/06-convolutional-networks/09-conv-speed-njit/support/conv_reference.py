@@ -46,7 +46,7 @@ def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
     c_in = xp.shape[1]
     kh_n, kw_n = w.shape[2], w.shape[3]
     m = acc.shape[1]
-    span = (m - 1) * sw + 1
+    buf = np.empty(m)  # strided layers: each tap's input row, gathered to be contiguous
     for ci in range(c_in):
         for p in range(kh_n):
             xr = xp[n, ci, i * sh + p * dh]
@@ -61,7 +61,10 @@ def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
                     q += 1
             else:
                 while q < kw_n:
-                    _taps(acc, w, ci, p, q, xr[q * dw:q * dw + span:sw])
+                    s0 = q * dw
+                    for t in range(m):
+                        buf[t] = xr[s0 + t * sw]
+                    _taps(acc, w, ci, p, q, buf)
                     q += 1
 
 
