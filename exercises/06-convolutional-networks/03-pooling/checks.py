@@ -1,4 +1,4 @@
-"""Checks for `pooling` (runs in the grader; learner code only through ctx.probe).
+"""Checks for `conv-pooling` (runs in the grader; learner code only through ctx.probe).
 
 Expected values come from grader.reference_conv. Values compared with central differences are kept
 apart (no ties); the tie rule has checks of its own on small integer inputs full of ties.

@@ -1,4 +1,4 @@
-"""Checks for `upsampling` (runs in the grader; learner code only through ctx.probe).
+"""Checks for `conv-upsampling` (runs in the grader; learner code only through ctx.probe).
 
 Expected values come from grader.reference_conv. Factors differ between height and width; upstream
 gradients are random; every backward pass is also compared with central differences of the

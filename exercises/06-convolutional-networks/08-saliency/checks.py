@@ -1,4 +1,4 @@
-"""Checks for `saliency` (runs in the grader; learner code only through ctx.call).
+"""Checks for `saliency-gradient` (runs in the grader; learner code only through ctx.call).
 
 The reference gradient is built from grader.reference_conv; the learner's input_gradient is also
 compared with central differences of the learner's own (given) scores function. Inputs keep the

@@ -1,9 +1,9 @@
-"""Exercise `saliency` (notes §7.6.3): saliency via backpropagation, the gradient of a class score with
+"""Exercise `saliency-gradient` (notes §7.6.3): saliency via backpropagation, the gradient of a class score with
 respect to the input image. The network is given and uses your conv2d-njit and pooling layers:
 
 conv 3×3 (C→4, padding 1) → ReLU → max-pool 2 → flatten → affine → scores (N, K).
 
-Run `gradschool grade saliency` (or press c in the tutor) to check your work.
+Run `gradschool grade saliency-gradient` (or press c in the tutor) to check your work.
 """
 
 import numpy as np

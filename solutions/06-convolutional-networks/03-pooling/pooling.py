@@ -1,6 +1,6 @@
-"""Exercise `pooling` (notes §7.3.1): max and average pooling, forward and backward. Layout NCHW.
+"""Exercise `conv-pooling` (notes §7.3.1): max and average pooling, forward and backward. Layout NCHW.
 
-Run `gradschool grade pooling` (or press c in the tutor) to check your work.
+Run `gradschool grade conv-pooling` (or press c in the tutor) to check your work.
 """
 
 import numpy as np

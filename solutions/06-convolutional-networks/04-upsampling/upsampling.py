@@ -1,7 +1,7 @@
-"""Exercise `upsampling` (notes §7.4): nearest, bilinear, bed of nails and max-unpooling, each with its
+"""Exercise `conv-upsampling` (notes §7.4): nearest, bilinear, bed of nails and max-unpooling, each with its
 backward pass. Layout NCHW; integer factors (fh, fw); the output is (N, C, H·fh, W·fw).
 
-Run `gradschool grade upsampling` (or press c in the tutor) to check your work.
+Run `gradschool grade conv-upsampling` (or press c in the tutor) to check your work.
 """
 
 import numpy as np
