@@ -9,7 +9,8 @@ with zero padding (reads outside the input count as 0). Backward passes sum over
 
 Speed (benchmarks/bench_conv.py): x is zero-padded once per call, so every kernel tap reads a full
 row with no bounds test. The forward pass keeps one output row of every channel, acc (C_out, W_out),
-in L1 and adds each tap's input row to it (an implicit GEMM; neighbouring taps fused in threes); dw
+in L1 and adds each tap's input row to it (an implicit GEMM; neighbouring taps fused in threes; at
+stride 1, several rows at once as one run of the flattened padded input); dw
 accumulates with dy moved channels-last, so the inner loop runs over C_out; at stride 1, dx is the
 forward pass on dy with the flipped kernel. Inner loops are plain, contiguous and branch-free, which
 LLVM vectorizes; fastmath stays off, and every sum runs in a fixed order (results are deterministic).
@@ -94,6 +95,9 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, sh: int, sw: int
     ow_n = output_size(wd, kw_n, sw, pw, dw)
     xp = _pad(x, ph, pw)
     y = np.empty((n_b, c_out, oh_n, ow_n))
+    if sh == 1 and sw == 1:
+        _fwd_blocks(xp, w, b, y, dh, dw)
+        return y
     acc = np.empty((c_out, ow_n))
     for n in range(n_b):
         for i in range(oh_n):
@@ -102,6 +106,41 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, sh: int, sw: int
             _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw)
             y[n, :, i, :] = acc
     return y
+
+
+@njit(cache=True)
+def _fwd_blocks(xp, w, b, y, dh, dw):
+    # Stride 1: r output rows at once, each computed over the padded width wp (the last wp − W_out
+    # columns of a row are junk and never copied out), so one tap is ONE contiguous run of the
+    # flattened padded input, (r − 1)·wp + W_out long, instead of r short rows.
+    c_in = xp.shape[1]
+    wp = xp.shape[3]
+    c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
+    oh_n, ow_n = y.shape[2], y.shape[3]
+    rows = max(1, min(oh_n, 4096 // (c_out * wp)))  # acc of about 32 KiB: stays in L1
+    for n in range(y.shape[0]):
+        for i0 in range(0, oh_n, rows):
+            r = min(rows, oh_n - i0)
+            m = (r - 1) * wp + ow_n
+            acc = np.empty((c_out, m))
+            for co in range(c_out):
+                acc[co, :] = b[co]
+            for ci in range(c_in):
+                flat = xp[n, ci].ravel()
+                for p in range(kh_n):
+                    base = (i0 + p * dh) * wp
+                    q = 0
+                    while q + 3 <= kw_n:
+                        s0 = base + q * dw
+                        _taps3(acc, w, ci, p, q, flat[s0:s0 + m], flat[s0 + dw:s0 + dw + m],
+                               flat[s0 + 2 * dw:s0 + 2 * dw + m])
+                        q += 3
+                    while q < kw_n:
+                        s0 = base + q * dw
+                        _taps(acc, w, ci, p, q, flat[s0:s0 + m])
+                        q += 1
+            for k in range(r):
+                y[n, :, i0 + k, :] = acc[:, k * wp:k * wp + ow_n]
 
 
 @njit(cache=True)

@@ -1,7 +1,8 @@
 """The reference kernel that `gradschool grade conv-speed-njit` times your conv2d_fast against.
 
-A copy of the grader's conv2d_forward (grader/kernels/conv.py), shipped beside your file so that both
-run in the same process. Do not edit it: the grader checks that it is unchanged.
+A copy of the grader's conv2d_forward (grader/kernels/conv.py) in its row-at-a-time form (the grader's
+own kernel also has a blocked path for stride 1), shipped beside your file so that both run in the same
+process. Do not edit it: the grader checks that it is unchanged.
 """
 
 import numpy as np
