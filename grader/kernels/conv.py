@@ -144,25 +144,20 @@ def _fwd_blocks(xp, w, b, y, dh, dw):
 
 
 @njit(cache=True)
-def _scatter_row(dxp, w, n, co, p, q, r, start, sw, g):
-    # dxp[n, ci, r, start + t·sw] += w[co, ci, p, q] · g[t] for every input channel ci
+def _scatter_row(dxs, w, n, co, p, q, r, start, sw, g):
+    # padded dx[n, ci, r, start + t·sw] += w[co, ci, p, q] · g[t] for every input channel ci. dxs splits
+    # each padded row by column phase, dxs[n, ci, r, c % sw, c // sw], so these targets are contiguous.
     m = g.shape[0]
-    if sw == 1:
-        for ci in range(dxp.shape[1]):
-            wv = w[co, ci, p, q]
-            d = dxp[n, ci, r, start:start + m]
-            for t in range(m):
-                d[t] += wv * g[t]
-    else:
-        for ci in range(dxp.shape[1]):
-            wv = w[co, ci, p, q]
-            ds = dxp[n, ci, r, start:start + (m - 1) * sw + 1:sw]
-            for t in range(m):
-                ds[t] += wv * g[t]
+    phase, k0 = start % sw, start // sw
+    for ci in range(dxs.shape[1]):
+        wv = w[co, ci, p, q]
+        d = dxs[n, ci, r, phase, k0:k0 + m]
+        for t in range(m):
+            d[t] += wv * g[t]
 
 
 @njit(cache=True)
-def _dx_example(dy, w, dxp, n, sh, sw, dh, dw):
+def _dx_example(dy, w, dxs, n, sh, sw, dh, dw):
     # Strided layers: dx[n] += the transpose of the forward pass, scattered one row of dy at a time.
     c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
     for i in range(dy.shape[2]):
@@ -172,7 +167,7 @@ def _dx_example(dy, w, dxp, n, sh, sw, dh, dw):
                 r = i * sh + p * dh
                 for q in range(kw_n):
                     start = q * dw
-                    _scatter_row(dxp, w, n, co, p, q, r, start, sw, g)
+                    _scatter_row(dxs, w, n, co, p, q, r, start, sw, g)
 
 
 @njit(cache=True)
@@ -259,14 +254,15 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
                     for q in range(kw_n):
                         wf[ci, co, p, q] = w[co, ci, kh_n - 1 - p, kw_n - 1 - q]
         return conv2d_forward(dy, wf, np.zeros(c_in), 1, 1, fh, fw, dh, dw), dwt, db
-    dxp = np.zeros(xp.shape)
+    dxs = np.zeros((n_b, c_in, xp.shape[2], sw, (xp.shape[3] + sw - 1) // sw))
     for n in range(n_b):
-        _dx_example(dy, w, dxp, n, sh, sw, dh, dw)
+        _dx_example(dy, w, dxs, n, sh, sw, dh, dw)
     dx = np.empty(x.shape)
     for n in range(n_b):
         for ci in range(c_in):
             for r in range(h):
-                dx[n, ci, r] = dxp[n, ci, r + ph, pw:pw + wd]
+                for c in range(wd):
+                    dx[n, ci, r, c] = dxs[n, ci, r + ph, (c + pw) % sw, (c + pw) // sw]
     return dx, dwt, db
 
 
