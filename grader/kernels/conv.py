@@ -7,8 +7,13 @@ CROSS-CORRELATION, as the notes compute it (L3203, "CNNs implement correlation")
 
 with zero padding (reads outside the input count as 0). Backward passes sum over the batch.
 
-The loops are ordered so the innermost one walks a row of the output (or input) with no branch:
-the valid column range of each kernel tap is computed once, which lets LLVM vectorize stride 1.
+Speed (benchmarks/bench_conv.py): x is zero-padded once per call, so every kernel tap reads a full
+row with no bounds test. The forward pass keeps one output row of every channel, acc (C_out, W_out),
+in L1 and adds each tap's input row to it (an implicit GEMM; neighbouring taps fused in threes; at
+stride 1, several rows at once as one run of the flattened padded input); dw
+accumulates with dy moved channels-last, so the inner loop runs over C_out; at stride 1, dx is the
+forward pass on dy with the flipped kernel. Inner loops are plain, contiguous and branch-free, which
+LLVM vectorizes; fastmath stays off, and every sum runs in a fixed order (results are deterministic).
 """
 
 import numpy as np
@@ -22,115 +27,242 @@ def output_size(n: int, k: int, stride: int, padding: int, dilation: int) -> int
 
 
 @njit(cache=True)
-def _valid_range(out_len: int, in_len: int, stride: int, offset: int) -> tuple[int, int]:
-    # Output positions o in [lo, hi) whose input index o·stride + offset lies in [0, in_len).
-    lo = 0
-    if offset < 0:
-        lo = (-offset + stride - 1) // stride
-    hi = out_len
-    last = in_len - 1 - offset  # o·stride <= last
-    if last < 0:
-        hi = 0
-    elif last // stride + 1 < hi:
-        hi = last // stride + 1
-    if hi < lo:
-        hi = lo
-    return lo, hi
+def _pad(x, ph, pw):
+    n_b, c, h, wd = x.shape
+    xp = np.zeros((n_b, c, h + 2 * ph, wd + 2 * pw))
+    for n in range(n_b):
+        for ci in range(c):
+            for r in range(h):
+                xp[n, ci, r + ph, pw:pw + wd] = x[n, ci, r]
+    return xp
 
 
 @njit(cache=True)
-def _conv_forward_plane(x, w, b, y, n, co, sh, sw, ph, pw, dh, dw):
-    c_in, h, wd = x.shape[1], x.shape[2], x.shape[3]
+def _taps(acc, w, ci, p, q, xs):
+    # acc[co, :] += w[co, ci, p, q] * xs for every output channel (xs: one tap's input row)
+    m = acc.shape[1]
+    for co in range(acc.shape[0]):
+        wv = w[co, ci, p, q]
+        a = acc[co]
+        for t in range(m):
+            a[t] += wv * xs[t]
+
+
+@njit(cache=True)
+def _taps3(acc, w, ci, p, q, x0, x1, x2):
+    # Three neighbouring taps at once: one load and store of acc per three products
+    m = acc.shape[1]
+    for co in range(acc.shape[0]):
+        w0, w1, w2 = w[co, ci, p, q], w[co, ci, p, q + 1], w[co, ci, p, q + 2]
+        a = acc[co]
+        for t in range(m):
+            a[t] = ((a[t] + w0 * x0[t]) + w1 * x1[t]) + w2 * x2[t]
+
+
+@njit(cache=True)
+def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
+    c_in = xp.shape[1]
     kh_n, kw_n = w.shape[2], w.shape[3]
-    oh_n, ow_n = y.shape[2], y.shape[3]
-    for i in range(oh_n):
-        for j in range(ow_n):
-            y[n, co, i, j] = b[co]
+    m = acc.shape[1]
+    buf = np.empty(m)  # strided layers: each tap's input row, gathered to be contiguous
     for ci in range(c_in):
         for p in range(kh_n):
-            i_lo, i_hi = _valid_range(oh_n, h, sh, p * dh - ph)
-            for q in range(kw_n):
-                off = q * dw - pw
-                j_lo, j_hi = _valid_range(ow_n, wd, sw, off)
-                wv = w[co, ci, p, q]
-                for i in range(i_lo, i_hi):
-                    ih = i * sh + p * dh - ph
-                    for j in range(j_lo, j_hi):
-                        y[n, co, i, j] += wv * x[n, ci, ih, j * sw + off]
+            xr = xp[n, ci, i * sh + p * dh]
+            q = 0
+            if sw == 1:
+                while q + 3 <= kw_n:
+                    s0 = q * dw
+                    _taps3(acc, w, ci, p, q, xr[s0:s0 + m], xr[s0 + dw:s0 + dw + m], xr[s0 + 2 * dw:s0 + 2 * dw + m])
+                    q += 3
+                while q < kw_n:
+                    _taps(acc, w, ci, p, q, xr[q * dw:q * dw + m])
+                    q += 1
+            else:
+                while q < kw_n:
+                    s0 = q * dw
+                    for t in range(m):
+                        buf[t] = xr[s0 + t * sw]
+                    _taps(acc, w, ci, p, q, buf)
+                    q += 1
 
 
 @njit(cache=True)
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, sh: int, sw: int, ph: int, pw: int,
                    dh: int, dw: int) -> np.ndarray:
-    n_b, h, wd = x.shape[0], x.shape[2], x.shape[3]
-    c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
+    n_b, _, h, wd = x.shape
+    c_out, _, kh_n, kw_n = w.shape
     oh_n = output_size(h, kh_n, sh, ph, dh)
     ow_n = output_size(wd, kw_n, sw, pw, dw)
+    xp = _pad(x, ph, pw)
     y = np.empty((n_b, c_out, oh_n, ow_n))
+    if sh == 1 and sw == 1:
+        _fwd_blocks(xp, w, b, y, dh, dw)
+        return y
+    acc = np.empty((c_out, ow_n))
     for n in range(n_b):
-        for co in range(c_out):
-            _conv_forward_plane(x, w, b, y, n, co, sh, sw, ph, pw, dh, dw)
+        for i in range(oh_n):
+            for co in range(c_out):
+                acc[co, :] = b[co]
+            _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw)
+            y[n, :, i, :] = acc
     return y
 
 
 @njit(cache=True)
-def _conv_dx_plane(dy, w, dx, n, ci, sh, sw, ph, pw, dh, dw):
-    h, wd = dx.shape[2], dx.shape[3]
+def _fwd_blocks(xp, w, b, y, dh, dw):
+    # Stride 1: r output rows at once, each computed over the padded width wp (the last wp − W_out
+    # columns of a row are junk and never copied out), so one tap is ONE contiguous run of the
+    # flattened padded input, (r − 1)·wp + W_out long, instead of r short rows.
+    c_in = xp.shape[1]
+    wp = xp.shape[3]
     c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
-    oh_n, ow_n = dy.shape[2], dy.shape[3]
-    for co in range(c_out):
-        for p in range(kh_n):
-            i_lo, i_hi = _valid_range(oh_n, h, sh, p * dh - ph)
-            for q in range(kw_n):
-                off = q * dw - pw
-                j_lo, j_hi = _valid_range(ow_n, wd, sw, off)
-                wv = w[co, ci, p, q]
-                for i in range(i_lo, i_hi):
-                    ih = i * sh + p * dh - ph
-                    for j in range(j_lo, j_hi):
-                        dx[n, ci, ih, j * sw + off] += wv * dy[n, co, i, j]
+    oh_n, ow_n = y.shape[2], y.shape[3]
+    rows = max(1, min(oh_n, 4096 // (c_out * wp)))  # acc of about 32 KiB: stays in L1
+    for n in range(y.shape[0]):
+        for i0 in range(0, oh_n, rows):
+            r = min(rows, oh_n - i0)
+            m = (r - 1) * wp + ow_n
+            acc = np.empty((c_out, m))
+            for co in range(c_out):
+                acc[co, :] = b[co]
+            for ci in range(c_in):
+                flat = xp[n, ci].ravel()
+                for p in range(kh_n):
+                    base = (i0 + p * dh) * wp
+                    q = 0
+                    while q + 3 <= kw_n:
+                        s0 = base + q * dw
+                        _taps3(acc, w, ci, p, q, flat[s0:s0 + m], flat[s0 + dw:s0 + dw + m],
+                               flat[s0 + 2 * dw:s0 + 2 * dw + m])
+                        q += 3
+                    while q < kw_n:
+                        s0 = base + q * dw
+                        _taps(acc, w, ci, p, q, flat[s0:s0 + m])
+                        q += 1
+            for k in range(r):
+                y[n, :, i0 + k, :] = acc[:, k * wp:k * wp + ow_n]
 
 
 @njit(cache=True)
-def _conv_dw_pair(dy, x, dwt, co, ci, sh, sw, ph, pw, dh, dw):
-    n_b, h, wd = x.shape[0], x.shape[2], x.shape[3]
-    kh_n, kw_n = dwt.shape[2], dwt.shape[3]
-    oh_n, ow_n = dy.shape[2], dy.shape[3]
-    for p in range(kh_n):
-        i_lo, i_hi = _valid_range(oh_n, h, sh, p * dh - ph)
-        for q in range(kw_n):
-            off = q * dw - pw
-            j_lo, j_hi = _valid_range(ow_n, wd, sw, off)
-            acc = 0.0
-            for n in range(n_b):
-                for i in range(i_lo, i_hi):
-                    ih = i * sh + p * dh - ph
-                    for j in range(j_lo, j_hi):
-                        acc += dy[n, co, i, j] * x[n, ci, ih, j * sw + off]
-            dwt[co, ci, p, q] = acc
+def _scatter_row(dxs, w, n, co, p, q, r, start, sw, g):
+    # padded dx[n, ci, r, start + t·sw] += w[co, ci, p, q] · g[t] for every input channel ci. dxs splits
+    # each padded row by column phase, dxs[n, ci, r, c % sw, c // sw], so these targets are contiguous.
+    m = g.shape[0]
+    phase, k0 = start % sw, start // sw
+    for ci in range(dxs.shape[1]):
+        wv = w[co, ci, p, q]
+        d = dxs[n, ci, r, phase, k0:k0 + m]
+        for t in range(m):
+            d[t] += wv * g[t]
+
+
+@njit(cache=True)
+def _dx_example(dy, w, dxs, n, sh, sw, dh, dw):
+    # Strided layers: dx[n] += the transpose of the forward pass, scattered one row of dy at a time.
+    c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
+    for i in range(dy.shape[2]):
+        for co in range(c_out):
+            g = dy[n, co, i]
+            for p in range(kh_n):
+                r = i * sh + p * dh
+                for q in range(kw_n):
+                    start = q * dw
+                    _scatter_row(dxs, w, n, co, p, q, r, start, sw, g)
+
+
+@njit(cache=True)
+def _dots(part, dy, n, i, ci, p, q, xs):
+    # part[ci, p, q, :] (over co) += xs[t] * dy[n, i, t, :] for every t: dy here is channels-last
+    d = part[ci, p, q]
+    for t in range(xs.shape[0]):
+        xv = xs[t]
+        g = dy[n, i, t]
+        for co in range(d.shape[0]):
+            d[co] += xv * g[co]
+
+
+@njit(cache=True)
+def _dots3(part, dy, n, i, ci, p, q, x0, x1, x2):
+    # Three neighbouring taps at once: each row of dy is loaded once for three products
+    d0, d1, d2 = part[ci, p, q], part[ci, p, q + 1], part[ci, p, q + 2]
+    for t in range(x0.shape[0]):
+        v0, v1, v2 = x0[t], x1[t], x2[t]
+        g = dy[n, i, t]
+        for co in range(d0.shape[0]):
+            gc = g[co]
+            d0[co] += v0 * gc
+            d1[co] += v1 * gc
+            d2[co] += v2 * gc
+
+
+@njit(cache=True)
+def _dw_example(dy, xp, part, n, sh, sw, dh, dw):
+    c_in, kh_n, kw_n = part.shape[0], part.shape[1], part.shape[2]
+    oh_n, m = dy.shape[1], dy.shape[2]
+    buf = np.empty(m)
+    for i in range(oh_n):
+        for ci in range(c_in):
+            for p in range(kh_n):
+                xr = xp[n, ci, i * sh + p * dh]
+                q = 0
+                if sw == 1:
+                    while q + 3 <= kw_n:
+                        s0 = q * dw
+                        _dots3(part, dy, n, i, ci, p, q, xr[s0:s0 + m], xr[s0 + dw:s0 + dw + m],
+                               xr[s0 + 2 * dw:s0 + 2 * dw + m])
+                        q += 3
+                    while q < kw_n:
+                        _dots(part, dy, n, i, ci, p, q, xr[q * dw:q * dw + m])
+                        q += 1
+                else:
+                    while q < kw_n:
+                        start = q * dw
+                        for t in range(m):
+                            buf[t] = xr[start + t * sw]
+                        _dots(part, dy, n, i, ci, p, q, buf)
+                        q += 1
 
 
 @njit(cache=True)
 def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: int, ph: int, pw: int,
                     dh: int, dw: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n_b, c_in = x.shape[0], x.shape[1]
-    c_out = w.shape[0]
-    dx = np.zeros(x.shape)
-    dwt = np.empty(w.shape)
+    n_b, _, h, wd = x.shape
+    c_out, c_in, kh_n, kw_n = w.shape
+    xp = _pad(x, ph, pw)
     db = np.zeros(c_out)
-    for co in range(c_out):
-        acc = 0.0
-        for n in range(n_b):
+    part = np.zeros((c_in, kh_n, kw_n, c_out))
+    dyt = np.ascontiguousarray(dy.transpose(0, 2, 3, 1))
+    for n in range(n_b):
+        for co in range(c_out):
             for i in range(dy.shape[2]):
                 for j in range(dy.shape[3]):
-                    acc += dy[n, co, i, j]
-        db[co] = acc
-    for n in range(n_b):
-        for ci in range(c_in):
-            _conv_dx_plane(dy, w, dx, n, ci, sh, sw, ph, pw, dh, dw)
+                    db[co] += dy[n, co, i, j]
+        _dw_example(dyt, xp, part, n, sh, sw, dh, dw)
+    dwt = np.empty(w.shape)
     for co in range(c_out):
         for ci in range(c_in):
-            _conv_dw_pair(dy, x, dwt, co, ci, sh, sw, ph, pw, dh, dw)
+            for p in range(kh_n):
+                for q in range(kw_n):
+                    dwt[co, ci, p, q] = part[ci, p, q, co]
+    fh, fw = dh * (kh_n - 1) - ph, dw * (kw_n - 1) - pw
+    if sh == 1 and sw == 1 and fh >= 0 and fw >= 0:
+        # Stride 1: dx is the forward pass on dy with the flipped, channel-transposed kernel (a gather).
+        wf = np.empty((c_in, c_out, kh_n, kw_n))
+        for co in range(c_out):
+            for ci in range(c_in):
+                for p in range(kh_n):
+                    for q in range(kw_n):
+                        wf[ci, co, p, q] = w[co, ci, kh_n - 1 - p, kw_n - 1 - q]
+        return conv2d_forward(dy, wf, np.zeros(c_in), 1, 1, fh, fw, dh, dw), dwt, db
+    dxs = np.zeros((n_b, c_in, xp.shape[2], sw, (xp.shape[3] + sw - 1) // sw))
+    for n in range(n_b):
+        _dx_example(dy, w, dxs, n, sh, sw, dh, dw)
+    dx = np.empty(x.shape)
+    for n in range(n_b):
+        for ci in range(c_in):
+            for r in range(h):
+                for c in range(wd):
+                    dx[n, ci, r, c] = dxs[n, ci, r + ph, (c + pw) % sw, (c + pw) // sw]
     return dx, dwt, db
 
 
@@ -209,4 +341,180 @@ def avgpool_backward(dy: np.ndarray, x_shape: tuple, kh: int, kw: int, sh: int, 
                     for p in range(kh):
                         for q in range(kw):
                             dx[n, ch, i * sh + p, j * sw + q] += g
+    return dx
+
+
+# --- im2col / col2im: rows (ci, p, q), columns (n, i, j), both row-major -----------------------
+
+
+@njit(cache=True)
+def im2col(x: np.ndarray, kh_n: int, kw_n: int, sh: int, sw: int, ph: int, pw: int, dh: int,
+           dw: int) -> np.ndarray:
+    n_b, c_in, h, wd = x.shape
+    oh_n = output_size(h, kh_n, sh, ph, dh)
+    ow_n = output_size(wd, kw_n, sw, pw, dw)
+    cols = np.zeros((c_in * kh_n * kw_n, n_b * oh_n * ow_n))
+    for ci in range(c_in):
+        for p in range(kh_n):
+            for q in range(kw_n):
+                row = (ci * kh_n + p) * kw_n + q
+                for n in range(n_b):
+                    for i in range(oh_n):
+                        r = i * sh - ph + p * dh
+                        if r < 0 or r >= h:
+                            continue
+                        for j in range(ow_n):
+                            c = j * sw - pw + q * dw
+                            if 0 <= c < wd:
+                                cols[row, (n * oh_n + i) * ow_n + j] = x[n, ci, r, c]
+    return cols
+
+
+@njit(cache=True)
+def col2im(cols: np.ndarray, x_shape: tuple, kh_n: int, kw_n: int, sh: int, sw: int, ph: int, pw: int,
+           dh: int, dw: int) -> np.ndarray:
+    """The adjoint of im2col: every column entry is added back to the input pixel it was read from."""
+    n_b, c_in, h, wd = x_shape
+    oh_n = output_size(h, kh_n, sh, ph, dh)
+    ow_n = output_size(wd, kw_n, sw, pw, dw)
+    dx = np.zeros(x_shape)
+    for ci in range(c_in):
+        for p in range(kh_n):
+            for q in range(kw_n):
+                row = (ci * kh_n + p) * kw_n + q
+                for n in range(n_b):
+                    for i in range(oh_n):
+                        r = i * sh - ph + p * dh
+                        if r < 0 or r >= h:
+                            continue
+                        for j in range(ow_n):
+                            c = j * sw - pw + q * dw
+                            if 0 <= c < wd:
+                                dx[n, ci, r, c] += cols[row, (n * oh_n + i) * ow_n + j]
+    return dx
+
+
+# --- upsampling (notes §7.4) by integer factors (fh, fw) -----------------------------------------
+
+
+@njit(cache=True)
+def upsample_nearest(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.empty((n_b, c, h * fh, wd * fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h * fh):
+                for j in range(wd * fw):
+                    y[n, ch, i, j] = x[n, ch, i // fh, j // fw]
+    return y
+
+
+@njit(cache=True)
+def upsample_nearest_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    dx = np.zeros((n_b, c, oh // fh, ow // fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    dx[n, ch, i // fh, j // fw] += dy[n, ch, i, j]
+    return dx
+
+
+@njit(cache=True)
+def _bilinear_source(out_index: int, factor: int, in_len: int) -> tuple[int, int, float]:
+    # align_corners=False (half-pixel centres): src = (o + 0.5)/f − 0.5, clamped at 0; the right
+    # neighbour is clamped at the last pixel. Returns (i0, i1, weight of i1).
+    src = (out_index + 0.5) / factor - 0.5
+    if src < 0.0:
+        src = 0.0
+    i0 = int(src)
+    i1 = i0 + 1 if i0 < in_len - 1 else i0
+    return i0, i1, src - i0
+
+
+@njit(cache=True)
+def upsample_bilinear(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.empty((n_b, c, h * fh, wd * fw))
+    for i in range(h * fh):
+        r0, r1, a = _bilinear_source(i, fh, h)
+        for j in range(wd * fw):
+            c0, c1, t = _bilinear_source(j, fw, wd)
+            for n in range(n_b):
+                for ch in range(c):
+                    top = (1.0 - t) * x[n, ch, r0, c0] + t * x[n, ch, r0, c1]
+                    bottom = (1.0 - t) * x[n, ch, r1, c0] + t * x[n, ch, r1, c1]
+                    y[n, ch, i, j] = (1.0 - a) * top + a * bottom
+    return y
+
+
+@njit(cache=True)
+def upsample_bilinear_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    h, wd = oh // fh, ow // fw
+    dx = np.zeros((n_b, c, h, wd))
+    for i in range(oh):
+        r0, r1, a = _bilinear_source(i, fh, h)
+        for j in range(ow):
+            c0, c1, t = _bilinear_source(j, fw, wd)
+            for n in range(n_b):
+                for ch in range(c):
+                    g = dy[n, ch, i, j]
+                    dx[n, ch, r0, c0] += (1.0 - a) * (1.0 - t) * g
+                    dx[n, ch, r0, c1] += (1.0 - a) * t * g
+                    dx[n, ch, r1, c0] += a * (1.0 - t) * g
+                    dx[n, ch, r1, c1] += a * t * g
+    return dx
+
+
+@njit(cache=True)
+def bed_of_nails(x: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, h, wd = x.shape
+    y = np.zeros((n_b, c, h * fh, wd * fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    y[n, ch, i * fh, j * fw] = x[n, ch, i, j]
+    return y
+
+
+@njit(cache=True)
+def bed_of_nails_backward(dy: np.ndarray, fh: int, fw: int) -> np.ndarray:
+    n_b, c, oh, ow = dy.shape
+    dx = np.empty((n_b, c, oh // fh, ow // fw))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(oh // fh):
+                for j in range(ow // fw):
+                    dx[n, ch, i, j] = dy[n, ch, i * fh, j * fw]
+    return dx
+
+
+@njit(cache=True)
+def max_unpool(x: np.ndarray, idx: np.ndarray, oh: int, ow: int) -> np.ndarray:
+    """y (N, C, oh, ow), zero except at the pooling's indices; values sharing an index are added."""
+    n_b, c, h, wd = x.shape
+    y = np.zeros((n_b, c, oh, ow))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    at = idx[n, ch, i, j]
+                    y[n, ch, at // ow, at % ow] += x[n, ch, i, j]
+    return y
+
+
+@njit(cache=True)
+def max_unpool_backward(dy: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    n_b, c, h, wd = idx.shape
+    ow = dy.shape[3]
+    dx = np.empty((n_b, c, h, wd))
+    for n in range(n_b):
+        for ch in range(c):
+            for i in range(h):
+                for j in range(wd):
+                    at = idx[n, ch, i, j]
+                    dx[n, ch, i, j] = dy[n, ch, at // ow, at % ow]
     return dx
