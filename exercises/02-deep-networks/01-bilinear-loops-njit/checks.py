@@ -153,10 +153,14 @@ def backward(ctx: CheckContext) -> None:
                     "map: A_grad[h,i,k] collects only U_grad[h,i,j]·B[h,j,k] of the same h"
         for name, got, want, which in (("A_grad", A_grad, A_ref, 0), ("B_grad", B_grad, B_ref, 1)):
             summed = np.broadcast_to(want.sum(axis=0, keepdims=True), want.shape)
+            first_h = np.zeros_like(want)
+            first_h[0] = want.sum(axis=0)
             _expect(ctx, f"{name} {where}", got, want, {
                 "is missing σ': U_grad[h,i,j] = Y_grad[h,i,j]·σ'(U[h,i,j]) (L915)": no_prime[which],
                 "evaluates σ' at Y = σ(U): σ' belongs at U (L915)": at_y[which],
-                missing_h: summed})
+                missing_h: summed,
+                "collects every h into h = 0 (a fixed first index where the notes dropped h, erratum 4): each h "
+                "is its own map, the left-hand side needs [h, ...]": first_h})
 
 
 @check("the gradients agree with central differences of Σ Y_grad·Y (your forward)", points=2, target="numba")
