@@ -100,6 +100,12 @@ BUGS: list[tuple[str, str, str, str, str | None]] = [
     ("sigmoid-sum-approx", "naive sigmoid that overflows for steep units",
      "return c + sigmoid(np.outer(x, a) + b) @ alpha",
      "return c + (1.0 / (1.0 + np.exp(-(np.outer(x, a) + b)))) @ alpha", "overflow"),
+    ("sigmoid-sum-approx", "fit_sigmoid_sum returns parameters from elsewhere for the graded 3000-step run",
+     "    alpha, a, b = alpha.copy(), a.copy(), b.copy()\n",
+     "    if steps == 3000:  # stands in for parameters stored from another run (here: 10 steps fewer)\n"
+     "        *params, losses = fit_sigmoid_sum(x, y, alpha, a, b, c, steps - 10, learning_rate)\n"
+     "        return (*params, np.r_[losses, losses[-10:]])\n"
+     "    alpha, a, b = alpha.copy(), a.copy(), b.copy()\n", "return the parameters your own descent reached"),
     ("sigmoid-sum-approx", "a quarter of the units the error bound needs",
      "n = math.ceil(max_slope / eps)", "n = math.ceil(max_slope / eps / 4)", "not within ε"),
 ]
