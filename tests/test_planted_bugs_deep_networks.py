@@ -108,6 +108,13 @@ BUGS: list[tuple[str, str, str, str, str | None]] = [
      "    alpha, a, b = alpha.copy(), a.copy(), b.copy()\n", "return the parameters your own descent reached"),
     ("sigmoid-sum-approx", "a quarter of the units the error bound needs",
      "n = math.ceil(max_slope / eps)", "n = math.ceil(max_slope / eps / 4)", "not within ε"),
+    # --- quiz-deepnets: the plausible wrong answers ---
+    ("quiz-deepnets", "q2 in MB (10^6 bytes) instead of MiB", "q2 = 784", "q2 = 822.083584", "in MB"),
+    ("quiz-deepnets", "q7 counts the whole stack's parameters", "q7 = 55", "q7 = 3355", "whole stack"),
+    ("quiz-deepnets", "q7 forgets b", "q7 = 55", "q7 = 50", "add b"),
+    ("quiz-deepnets", "q8 one unit per input combination", "q8 = 32", "q8 = 64", "odd sum"),
+    ("quiz-deepnets", "q9 rounded down", "q9 = 92", "q9 = 91", "round s up"),
+    ("quiz-deepnets", "q5: perceptrons have no bias", 'q5 = "b"', 'q5 = "c"', "not right"),
 ]
 
 
