@@ -269,8 +269,20 @@ def backward_cuda(ctx: CheckContext) -> None:
         got = ctx.expect_tuple(f"bilinear_backward_cuda({what})",
                                _cuda_call(ctx, "bilinear_backward_cuda", what, A, B, U, Y_grad), 2)
         A_ref, B_ref, _ = rd.bilinear_sigmoid_backward(A, B, U, Y_grad)
-        for label, value, want in (("A_grad", got[0], A_ref), ("B_grad", got[1], B_ref)):
-            ctx.expect_close(f"{label} from bilinear_backward_cuda for {what}", value, want, floor=CUDA_FLOOR)
+        prime = ref.sigmoid(U) * (1 - ref.sigmoid(U))
+        s = ref.sigmoid(ref.sigmoid(U))
+        slips = {"is missing σ' in sigmoid_backward_kernel: U_grad = Y_grad·σ'(U)":
+                     rd.bilinear_sigmoid_backward(A, B, U, Y_grad / prime),
+                 "evaluates σ' at Y = σ(U) in sigmoid_backward_kernel: σ' belongs at U":
+                     rd.bilinear_sigmoid_backward(A, B, U, Y_grad * s * (1 - s) / prime)}
+        for index, (label, value, want) in enumerate((("A_grad", got[0], A_ref), ("B_grad", got[1], B_ref))):
+            label = f"{label} from bilinear_backward_cuda for {what}"
+            if isinstance(value, np.ndarray) and value.shape == want.shape and not compare(
+                    label, value, want, floor=CUDA_FLOOR).ok:
+                for why, slip in slips.items():
+                    ctx.expect(not compare(label, value, slip[index], floor=CUDA_FLOOR).ok, f"{label} {why}",
+                               diagnosis="mismatch")
+            ctx.expect_close(label, value, want, floor=CUDA_FLOOR)
 
 
 def _covers(launch: dict, shape: tuple[int, int, int]) -> bool:

@@ -162,6 +162,10 @@ def grads(ctx: CheckContext) -> None:
         slips = _hidden_slips(X, y, *params)
         for name, g, w in zip(("loss", "dA1", "db1", "da2", "db2"), got, want, strict=True):
             label = f"{name} from xor_grads {where}"
+            if name == "loss" and n > 1:
+                ctx.expect(not compare(label, np.asarray(g), n * np.asarray(w)).ok,
+                           f"{label} is the sum over the {n} rows: the loss is their mean binary cross-entropy",
+                           diagnosis="batch_factor")
             if name in ("dA1", "db1") and not compare(label, np.asarray(g), np.asarray(w), batch=n).ok:
                 for why, values in slips.items():
                     ctx.expect(not compare(label, np.asarray(g), values[name]).ok, f"{label} {why}",

@@ -217,8 +217,11 @@ def steps(ctx: CheckContext) -> None:
                    f"train_regression(..., steps={k}) takes steps {len(X)} times too large (N = {len(X)}): the "
                    f"gradient of L = 1/(2N) Σ‖ŷ − y‖² with respect to Ŷ is (Ŷ − Y)/N, not Ŷ − Y",
                    diagnosis="batch_factor")
-    ctx.expect_close(f"losses from train_regression(..., steps={k}) (the loss before each step)", losses,
-                     np.array(want_losses), batch=len(X))
+    label = f"losses from train_regression(..., steps={k}) (the loss before each step)"
+    ctx.expect(not compare(label, losses, 2 * np.array(want_losses)).ok,
+               f"{label} are twice the loss: L = 1/(2N) Σ‖ŷ − y‖² has the factor ½ (its gradient is then (Ŷ − Y)/N)",
+               diagnosis="factor")
+    ctx.expect_close(label, losses, np.array(want_losses), batch=len(X))
     for name, a, b in zip(_names(widths), got, want, strict=True):
         ctx.expect_close(f"{name} after train_regression(..., steps={k}, learning_rate={rate:g}), against {k} steps "
                          f"of gradient descent from steps=0", a, b)

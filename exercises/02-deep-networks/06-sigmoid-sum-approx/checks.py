@@ -140,6 +140,10 @@ def grads(ctx: CheckContext) -> None:
         want = rd.sigmoid_sum_mse_grads(x, y, alpha, a, b, c)
         for name, g, w in zip(("loss", "dalpha", "da", "db", "dc"), got, want, strict=True):
             label = f"{name} from sigmoid_sum_grads for P = {p} points and {n} units"
+            if name == "loss" and p > 1:
+                ctx.expect(not compare(label, np.asarray(g), p * w).ok,
+                           f"{label} is the sum over the {p} points: L is their mean, (1/P) Σ_p (G(x_p) − y_p)²",
+                           diagnosis="batch_factor")
             if name == "da" and not compare(label, want[2], want[3]).ok:  # the slip da = db, where it shows
                 ctx.expect(not compare(label, np.asarray(g), want[3]).ok,
                            f"{label} equals db: a_j multiplies x_p inside σ(a_j x_p + b_j), so each term of da "
