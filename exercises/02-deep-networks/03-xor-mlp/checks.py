@@ -245,7 +245,7 @@ def _same_as_descent(ctx: CheckContext, X: np.ndarray, y: np.ndarray, seed: int,
                    f"{np.round(np.asarray(out[key], dtype=np.float64), 4).tolist()}, not what {steps} steps of "
                    f"gradient descent from init_xor_net(2, {h}, {seed}) reach ({np.round(value, 4).tolist()}, run by "
                    f"the grader with the exact gradients). If xor_grads is wrong, fix it first (its checks say how); "
-                   f"otherwise return the weights your own training reached", diagnosis="mismatch")
+                   f"otherwise return the weights your own training reached", diagnosis="iterations")
 
 
 @check("train_xor learns XOR (or XNOR, rows shuffled): 100% accuracy, computed by the grader from your weights",

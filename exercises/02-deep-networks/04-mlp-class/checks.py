@@ -244,7 +244,7 @@ def fits(ctx: CheckContext) -> None:
                    f"{FIT_RUN['learning_rate']}, seed={seed}) is not what {FIT_RUN['steps']} steps of gradient descent "
                    f"from MLP({FIT_RUN['widths']}, {seed}) reach (run by the grader with the exact gradients). If the "
                    f"backward and step checks fail, fix those first; otherwise return the parameters your own "
-                   f"training reached", diagnosis="mismatch")
+                   f"training reached", diagnosis="accuracy")
     R = rd.mlp_forward(X, params)[-1] - Y
     loss = 0.5 * float(np.sum(R * R)) / len(X)
     ctx.plot(f"training loss, MLP({FIT_RUN['widths']}) on sin(3x) (seed {seed})", {"1/(2N) Σ(ŷ − y)²": losses},

@@ -211,7 +211,7 @@ def fit(ctx: CheckContext) -> None:
                    f"{name} returned by fit_sigmoid_sum(..., steps={FIT_RUN['steps']}, learning_rate="
                    f"{FIT_RUN['learning_rate']}) is not what that many gradient-descent steps from the staircase reach "
                    f"(run by the grader with the exact gradients). If the gradient or step checks fail, fix those "
-                   f"first; otherwise return the parameters your own descent reached", diagnosis="mismatch")
+                   f"first; otherwise return the parameters your own descent reached", diagnosis="iterations")
     grid = _grid(ctx)
     f = np.sin(2 * np.pi * grid)
     before = float(np.max(np.abs(rd.sigmoid_sum(grid, *start) - f)))
