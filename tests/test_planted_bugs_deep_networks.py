@@ -59,7 +59,8 @@ BUGS: list[tuple[str, str, str, str, str | None]] = [
     ("xor-mlp", "losses recorded after each step instead of before",
      "losses[t], dA1, db1, da2, db2 = xor_grads(X, y, A1, b1, a2, b2)",
      "_, dA1, db1, da2, db2 = xor_grads(X, y, A1, b1, a2, b2)\n        losses[t] = xor_grads(X, y, A1 - learning_rate"
-     " * dA1, b1 - learning_rate * db1, a2 - learning_rate * da2, b2 - learning_rate * db2)[0]", "losses"),
+     " * dA1, b1 - learning_rate * db1, a2 - learning_rate * da2, b2 - learning_rate * db2)[0]",
+     "is the loss AFTER each step"),
     # --- mlp-class ---
     ("mlp-class", "parameters() as [A1, A2, ..., b1, b2, ...]",
      "return [p for pair in zip(self.A, self.b, strict=True) for p in pair]", "return [*self.A, *self.b]",
@@ -76,6 +77,11 @@ BUGS: list[tuple[str, str, str, str, str | None]] = [
      "sigmoid on the output layer"),
     ("mlp-class", "train_regression steps on the summed loss's gradient",
      "net.backward(R / n)", "net.backward(R)", "times too large"),
+    ("mlp-class", "losses recorded after each step",
+     "            p -= learning_rate * g\n",
+     "            p -= learning_rate * g\n"
+     "        R = net.forward(X) - Y\n        losses[t] = 0.5 * np.sum(R * R) / n\n",
+     "is the loss AFTER each step"),
     ("mlp-class", "losses without the ½ of 1/(2N)",
      "losses[t] = 0.5 * np.sum(R * R) / n", "losses[t] = np.sum(R * R) / n", "has the factor ½"),
     ("mlp-class", "train_regression special-cases the sin(3x) data with parameters from another run",

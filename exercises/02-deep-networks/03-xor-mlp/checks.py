@@ -223,6 +223,10 @@ def steps(ctx: CheckContext) -> None:
                                                                   start["b2"], rate, taken)[0], rtol=1e-6):
             ctx.fail(f"train_xor(..., steps={k}) took {taken} gradient-descent steps, not {k}", diagnosis="iterations")
     label = f"train_xor(X, y, {h}, steps={k}, learning_rate={rate:g})"
+    after = rd.xor_net_train(X, y, start["A1"], start["b1"], start["a2"], start["b2"], rate, k + 1)[4][1:]
+    ctx.expect(not (compare("", got["losses"], after).ok and not compare("", after, losses).ok),
+               f"losses from {label} is the loss AFTER each step: record "
+               f"losses[t] before step t changes the parameters (losses[0] is the loss at the start)", diagnosis="iterations")
     ctx.expect_close(f"losses from {label} (the loss before each step)", got["losses"], losses)
     for key, want in (("A1", A1), ("b1", b1), ("a2", a2), ("b2", b2)):
         ctx.expect_close(f"{key} from {label}, against {k} steps of gradient descent from steps=0",

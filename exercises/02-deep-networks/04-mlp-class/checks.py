@@ -218,6 +218,10 @@ def steps(ctx: CheckContext) -> None:
                    f"gradient of L = 1/(2N) Σ‖ŷ − y‖² with respect to Ŷ is (Ŷ − Y)/N, not Ŷ − Y",
                    diagnosis="batch_factor")
     label = f"losses from train_regression(..., steps={k}) (the loss before each step)"
+    after = np.array(_reference_steps(X, Y, start, rate, k + 1)[1][1:])
+    ctx.expect(not (compare(label, losses, after).ok and not compare(label, after, np.array(want_losses)).ok),
+               f"losses from train_regression(..., steps={k}) is the loss AFTER each step: record "
+               f"losses[t] before step t changes the parameters (losses[0] is the loss at the start)", diagnosis="accuracy")
     ctx.expect(not compare(label, losses, 2 * np.array(want_losses)).ok,
                f"{label} are twice the loss: L = 1/(2N) Σ‖ŷ − y‖² has the factor ½ (its gradient is then (Ŷ − Y)/N)",
                diagnosis="factor")

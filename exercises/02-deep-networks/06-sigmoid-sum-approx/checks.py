@@ -191,6 +191,10 @@ def fit_steps(ctx: CheckContext) -> None:
     rate, k = (float(ctx.rng.uniform(0.05, 0.4)), 4) if ctx.official else (0.2, 5)
     got = _fit(ctx, x, y, (alpha, a, b, c), k, rate)
     want = _reference_fit(x, y, (alpha, a, b, c), k, rate)
+    after = _reference_fit(x, y, (alpha, a, b, c), k + 1, rate)[4][1:]
+    ctx.expect(not (compare("", got[4], after).ok and not compare("", after, want[4]).ok),
+               f"losses from fit_sigmoid_sum(..., steps={k}) is the loss AFTER each step: record "
+               f"losses[t] before step t changes the parameters (losses[0] is the loss at the start)", diagnosis="iterations")
     for name, g, w in zip(("alpha", "a", "b", "c", "losses (the loss before each step)"), got, want, strict=True):
         ctx.expect_close(f"{name} after fit_sigmoid_sum(..., steps={k}, learning_rate={rate:g})", np.asarray(g),
                          np.asarray(w))
