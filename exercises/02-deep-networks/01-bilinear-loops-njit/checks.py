@@ -153,10 +153,14 @@ def backward(ctx: CheckContext) -> None:
                     "map: A_grad[h,i,k] collects only U_grad[h,i,j]·B[h,j,k] of the same h"
         for name, got, want, which in (("A_grad", A_grad, A_ref, 0), ("B_grad", B_grad, B_ref, 1)):
             summed = np.broadcast_to(want.sum(axis=0, keepdims=True), want.shape)
+            first_h = np.zeros_like(want)
+            first_h[0] = want.sum(axis=0)
             _expect(ctx, f"{name} {where}", got, want, {
                 "is missing σ': U_grad[h,i,j] = Y_grad[h,i,j]·σ'(U[h,i,j]) (L915)": no_prime[which],
                 "evaluates σ' at Y = σ(U): σ' belongs at U (L915)": at_y[which],
-                missing_h: summed})
+                missing_h: summed,
+                "collects every h into h = 0 (a fixed first index where the notes dropped h, erratum 4): each h "
+                "is its own map, the left-hand side needs [h, ...]": first_h})
 
 
 @check("the gradients agree with central differences of Σ Y_grad·Y (your forward)", points=2, target="numba")
@@ -265,8 +269,20 @@ def backward_cuda(ctx: CheckContext) -> None:
         got = ctx.expect_tuple(f"bilinear_backward_cuda({what})",
                                _cuda_call(ctx, "bilinear_backward_cuda", what, A, B, U, Y_grad), 2)
         A_ref, B_ref, _ = rd.bilinear_sigmoid_backward(A, B, U, Y_grad)
-        for label, value, want in (("A_grad", got[0], A_ref), ("B_grad", got[1], B_ref)):
-            ctx.expect_close(f"{label} from bilinear_backward_cuda for {what}", value, want, floor=CUDA_FLOOR)
+        prime = ref.sigmoid(U) * (1 - ref.sigmoid(U))
+        s = ref.sigmoid(ref.sigmoid(U))
+        slips = {"is missing σ' in sigmoid_backward_kernel: U_grad = Y_grad·σ'(U)":
+                     rd.bilinear_sigmoid_backward(A, B, U, Y_grad / prime),
+                 "evaluates σ' at Y = σ(U) in sigmoid_backward_kernel: σ' belongs at U":
+                     rd.bilinear_sigmoid_backward(A, B, U, Y_grad * s * (1 - s) / prime)}
+        for index, (label, value, want) in enumerate((("A_grad", got[0], A_ref), ("B_grad", got[1], B_ref))):
+            label = f"{label} from bilinear_backward_cuda for {what}"
+            if isinstance(value, np.ndarray) and value.shape == want.shape and not compare(
+                    label, value, want, floor=CUDA_FLOOR).ok:
+                for why, slip in slips.items():
+                    ctx.expect(not compare(label, value, slip[index], floor=CUDA_FLOOR).ok, f"{label} {why}",
+                               diagnosis="mismatch")
+            ctx.expect_close(label, value, want, floor=CUDA_FLOOR)
 
 
 def _covers(launch: dict, shape: tuple[int, int, int]) -> bool:

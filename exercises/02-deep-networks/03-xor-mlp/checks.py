@@ -40,8 +40,17 @@ def threshold(ctx: CheckContext) -> None:
         X, w, w0 = ctx.rng.standard_normal((n, d)), ctx.rng.standard_normal(d), float(ctx.rng.normal())
         got = ctx.expect_array(f"threshold_unit(X, w, w0) for X of shape {(n, d)}", ctx.call("threshold_unit", X, w,
                                                                                              w0), (n,))
-        ctx.expect_close(f"threshold_unit(X, w, w0) for X of shape {(n, d)}", got.astype(np.float64),
-                         _table(X, w, w0).astype(np.float64))
+        want = _table(X, w, w0)
+        if not np.array_equal(got, want):
+            rows = np.flatnonzero(got != want)
+            why = ""
+            if np.array_equal(got, (X @ w > w0).astype(np.int64)):
+                why = " It matches [wᵀx > w0]: the bias is added, class 1 ⇔ wᵀx + w0 > 0 (L968)."
+            elif np.array_equal(got, (X @ w - w0 > 0).astype(np.int64)):
+                why = " It matches [wᵀx − w0 > 0]: the bias is added, not subtracted (L968)."
+            ctx.fail(f"threshold_unit(X, w, w0) for X of shape {(n, d)} is wrong on {len(rows)} of {n} rows (rows "
+                     f"{rows[:5].tolist()}: got {got[rows[:5]].tolist()}, expected {want[rows[:5]].tolist()}).{why}",
+                     diagnosis="mismatch")
     # Integer inputs and weights put points exactly on the boundary: class 1 needs wᵀx > -w0, strictly.
     X = ctx.rng.integers(0, 2, (9, 3)).astype(np.float64)
     w = np.array([1.0, -1.0, 2.0])
@@ -128,6 +137,20 @@ def _grads(ctx: CheckContext, X, y, A1, b1, a2, b2) -> tuple[float, np.ndarray, 
             ctx.expect_number("db2 from xor_grads", got[4]))
 
 
+def _hidden_slips(X, y, A1, b1, a2, b2) -> dict[str, dict[str, np.ndarray]]:
+    """dA1 and db1 under the usual slips in the hidden layer, keyed by the sentence that names the slip."""
+    H, yhat = rd.xor_net_forward(X, A1, b1, a2, b2)
+    g = (yhat - y) / len(X)
+    dH = np.outer(g, a2)
+    S = 1.0 / (1.0 + np.exp(-H))
+    out = {}
+    for why, G1 in (("is missing σ': the gradient reaching X A1 + b1 is (dL/dH) ⊙ H ⊙ (1 − H)", dH),
+                    ("evaluates σ' at H, σ(H)(1 − σ(H)): H is already σ(X A1 + b1), so σ' = H ⊙ (1 − H)",
+                     dH * S * (1 - S))):
+        out[why] = {"dA1": X.T @ G1, "db1": G1.sum(axis=0)}
+    return out
+
+
 @check("xor_grads: the mean BCE and its gradients dA1, db1, da2, db2", points=2)
 def grads(ctx: CheckContext) -> None:
     for n, d, h in ctx.cases([(5, 3, 4), (4, 2, 2), (1, 2, 3)], [(9, 2, 5), (3, 4, 1)]):
@@ -136,8 +159,18 @@ def grads(ctx: CheckContext) -> None:
         got = _grads(ctx, X, y, *params)
         want = rd.xor_net_grads(X, y, *params)
         where = f"for X {(n, d)} and {h} hidden units"
+        slips = _hidden_slips(X, y, *params)
         for name, g, w in zip(("loss", "dA1", "db1", "da2", "db2"), got, want, strict=True):
-            ctx.expect_close(f"{name} from xor_grads {where}", np.asarray(g), np.asarray(w), batch=n)
+            label = f"{name} from xor_grads {where}"
+            if name == "loss" and n > 1:
+                ctx.expect(not compare(label, np.asarray(g), n * np.asarray(w)).ok,
+                           f"{label} is the sum over the {n} rows: the loss is their mean binary cross-entropy",
+                           diagnosis="batch_factor")
+            if name in ("dA1", "db1") and not compare(label, np.asarray(g), np.asarray(w), batch=n).ok:
+                for why, values in slips.items():
+                    ctx.expect(not compare(label, np.asarray(g), values[name]).ok, f"{label} {why}",
+                               diagnosis="mismatch")
+            ctx.expect_close(label, np.asarray(g), np.asarray(w), batch=n)
 
 
 @check("xor_grads agrees with central differences of its own loss", points=1)
@@ -190,27 +223,58 @@ def steps(ctx: CheckContext) -> None:
                                                                   start["b2"], rate, taken)[0], rtol=1e-6):
             ctx.fail(f"train_xor(..., steps={k}) took {taken} gradient-descent steps, not {k}", diagnosis="iterations")
     label = f"train_xor(X, y, {h}, steps={k}, learning_rate={rate:g})"
+    after = rd.xor_net_train(X, y, start["A1"], start["b1"], start["a2"], start["b2"], rate, k + 1)[4][1:]
+    ctx.expect(not (compare("", got["losses"], after).ok and not compare("", after, losses).ok),
+               f"losses from {label} is the loss AFTER each step: record "
+               f"losses[t] before step t changes the parameters (losses[0] is the loss at the start)", diagnosis="iterations")
     ctx.expect_close(f"losses from {label} (the loss before each step)", got["losses"], losses)
     for key, want in (("A1", A1), ("b1", b1), ("a2", a2), ("b2", b2)):
         ctx.expect_close(f"{key} from {label}, against {k} steps of gradient descent from steps=0",
                          np.asarray(got[key]), np.asarray(want))
 
 
-@check("train_xor learns XOR: 100% accuracy, computed by the grader from your weights", points=2)
+def _same_as_descent(ctx: CheckContext, X: np.ndarray, y: np.ndarray, seed: int, out: dict) -> None:
+    """The weights train_xor returned are those of XOR_RUN's gradient descent from init_xor_net(D, H, seed), run
+    by the grader: weights stored for the four XOR rows cannot stand in for training (the runs agree to ~1e-13)."""
+    h, steps, rate = XOR_RUN["n_hidden"], XOR_RUN["steps"], XOR_RUN["learning_rate"]
+    start = ctx.expect_tuple(f"init_xor_net(2, {h}, {seed})", ctx.call("init_xor_net", X.shape[1], h, seed), 4)
+    try:
+        want = rd.xor_net_train(X, y, *start, rate, steps)
+    except (ValueError, TypeError) as error:
+        ctx.fail(f"init_xor_net(2, {h}, {seed}) returned parameters the grader cannot train from: {error}",
+                 diagnosis="shape")
+    for key, value in zip(("A1", "b1", "a2", "b2"), want[:4], strict=True):
+        ctx.expect(bool(np.allclose(out[key], value, rtol=1e-6, atol=1e-8)),
+                   f"train_xor(X, y, {h}, {steps}, {rate:g}, seed={seed}) returned {key} = "
+                   f"{np.round(np.asarray(out[key], dtype=np.float64), 4).tolist()}, not what {steps} steps of "
+                   f"gradient descent from init_xor_net(2, {h}, {seed}) reach ({np.round(value, 4).tolist()}, run by "
+                   f"the grader with the exact gradients). If xor_grads is wrong, fix it first (its checks say how); "
+                   f"otherwise return the weights your own training reached", diagnosis="iterations")
+
+
+@check("train_xor learns XOR (or XNOR, rows shuffled): 100% accuracy, computed by the grader from your weights",
+       points=2)
 def learns_xor(ctx: CheckContext) -> None:
     first = int(ctx.rng.integers(0, 10_000))
     tried = []
-    y = XOR_Y.astype(np.float64)
+    # The four rows in a random order, labelled XOR or its complement XNOR (the reference learns both for every
+    # seed we tried): weights stored for one fixed table cannot pass.
+    order = ctx.rng.permutation(len(XOR_X))
+    gate, table = ("XOR", XOR_Y) if ctx.rng.random() < 0.5 else ("XNOR", 1 - XOR_Y)
+    X, y = XOR_X[order], table[order].astype(np.float64)
     for seed in range(first, first + RESTARTS):
-        out = _train(ctx, XOR_X, y, XOR_RUN["n_hidden"], XOR_RUN["steps"], XOR_RUN["learning_rate"], seed)
-        _, yhat = rd.xor_net_forward(XOR_X, out["A1"], out["b1"], out["a2"], out["b2"])
-        accuracy = float(np.mean((yhat > 0.5) == (XOR_Y == 1)))
+        out = _train(ctx, X, y, XOR_RUN["n_hidden"], XOR_RUN["steps"], XOR_RUN["learning_rate"], seed)
+        _same_as_descent(ctx, X, y, seed, out)
+        _, yhat = rd.xor_net_forward(X, out["A1"], out["b1"], out["a2"], out["b2"])
+        accuracy = float(np.mean((yhat > 0.5) == (y == 1)))
         if accuracy == 1.0 or seed == first + RESTARTS - 1:  # the curve of the run that passed, or of the last one
-            ctx.plot(f"XOR training loss (seed {seed})", {"mean BCE": out["losses"]}, y_label="mean BCE", log_y=True)
+            ctx.plot(f"{gate} training loss (seed {seed})", {"mean BCE": out["losses"]}, y_label="mean BCE",
+                     log_y=True)
         if accuracy == 1.0:
             return
         tried.append(f"seed {seed}: {accuracy:.0%} correct, final loss {out['losses'][-1]:.3g}")
     ctx.fail(f"After {XOR_RUN['steps']} steps with learning_rate {XOR_RUN['learning_rate']} and "
-             f"{XOR_RUN['n_hidden']} hidden units, your network does not classify all four XOR points ({'; '.join(tried)}). "
+             f"{XOR_RUN['n_hidden']} hidden units, your network does not classify all four points of {gate} (labels "
+             f"{y.astype(int).tolist()} on the rows {X.astype(int).tolist()}) ({'; '.join(tried)}). "
              f"The reference reaches 100% with these settings for every seed we tried: if xor_grads passes, look at the "
              f"update in train_xor (minus the gradient, every parameter, every step).", diagnosis="accuracy")

@@ -9,6 +9,7 @@ import numpy as np
 from grader import reference as ref
 from grader import reference_deepnets as rd
 from grader.checklib import CheckContext, check
+from grader.compare import compare
 
 # Layer widths [D, H1, ..., K]: one layer (no hidden), one hidden layer, two and three hidden layers.
 WIDTHS_LOCAL = [[3, 5, 2], [4, 1], [2, 4, 6, 3], [1, 3, 2, 4, 1]]
@@ -93,6 +94,32 @@ def forward(ctx: CheckContext) -> None:
             ctx.expect_close(label, got, want)
 
 
+def _backward_with(X: np.ndarray, params: list[np.ndarray], G: np.ndarray, prime) -> list[np.ndarray]:
+    """The gradients [dA1, db1, ...] when the hidden layers' σ' is prime(h), h = that layer's output σ(u)."""
+    outputs, h = [], X
+    layers = list(zip(params[::2], params[1::2], strict=True))
+    for i, (A, b) in enumerate(layers):
+        h = h @ A + b
+        if i < len(layers) - 1:
+            h = ref.sigmoid(h)
+        outputs.append(h)
+    grads: list[np.ndarray] = []
+    for i in range(len(layers) - 1, -1, -1):
+        if i < len(layers) - 1:
+            G = G * prime(outputs[i])
+        grads = [(X if i == 0 else outputs[i - 1]).T @ G, G.sum(axis=0), *grads]
+        G = G @ layers[i][0].T
+    return grads
+
+
+SLIPS = {  # the sentence that names the slip: σ' as a function of the hidden layer's output h = σ(u)
+    "is missing σ' of a hidden layer: backward through h = σ(u) multiplies by σ'(u) = h ⊙ (1 − h)":
+        lambda h: np.ones_like(h),
+    "evaluates σ' at the layer's output h, σ(h)(1 − σ(h)): h is already σ(u), so σ'(u) = h ⊙ (1 − h)":
+        lambda h: ref.sigmoid(h) * (1 - ref.sigmoid(h)),
+}
+
+
 @check("backward: every parameter's gradient and dX against the reference (sums over the batch)", points=3)
 def backward(ctx: CheckContext) -> None:
     for widths in ctx.cases(WIDTHS_LOCAL, WIDTHS_HIDDEN):
@@ -103,7 +130,12 @@ def backward(ctx: CheckContext) -> None:
             grads, dX = _backward(ctx, widths, params, X, G)
             want, want_dX = rd.mlp_backward(X, params, G)
             for name, g, w in zip(_names(widths), grads, want, strict=True):
-                ctx.expect_close(f"gradient of {name} for MLP({widths}), X of shape {X.shape}", g, w, batch=n)
+                label = f"gradient of {name} for MLP({widths}), X of shape {X.shape}"
+                if len(widths) > 2 and not compare(label, g, w, batch=n).ok:
+                    for why, prime in SLIPS.items():
+                        slip = _backward_with(X, params, G, prime)[_names(widths).index(name)]
+                        ctx.expect(not compare(label, g, slip).ok, f"{label} {why}", diagnosis="mismatch")
+                ctx.expect_close(label, g, w, batch=n)
             ctx.expect_close(f"backward(G) = dL/dX for MLP({widths}), X of shape {X.shape}", dX, want_dX)
 
 
@@ -179,8 +211,21 @@ def steps(ctx: CheckContext) -> None:
     rate, k = (float(ctx.rng.uniform(0.2, 0.8)), 4) if ctx.official else (0.5, 5)
     got, losses = _train(ctx, X, Y, widths, k, rate, seed)
     want, want_losses = _reference_steps(X, Y, start, rate, k)
-    ctx.expect_close(f"losses from train_regression(..., steps={k}) (the loss before each step)", losses,
-                     np.array(want_losses), batch=len(X))
+    if not all(compare("", a, b).ok for a, b in zip(got, want, strict=True)):
+        summed, _ = _reference_steps(X, Y, start, rate * len(X), k)
+        ctx.expect(not all(compare("", a, b).ok for a, b in zip(got, summed, strict=True)),
+                   f"train_regression(..., steps={k}) takes steps {len(X)} times too large (N = {len(X)}): the "
+                   f"gradient of L = 1/(2N) Σ‖ŷ − y‖² with respect to Ŷ is (Ŷ − Y)/N, not Ŷ − Y",
+                   diagnosis="batch_factor")
+    label = f"losses from train_regression(..., steps={k}) (the loss before each step)"
+    after = np.array(_reference_steps(X, Y, start, rate, k + 1)[1][1:])
+    ctx.expect(not (compare(label, losses, after).ok and not compare(label, after, np.array(want_losses)).ok),
+               f"losses from train_regression(..., steps={k}) is the loss AFTER each step: record "
+               f"losses[t] before step t changes the parameters (losses[0] is the loss at the start)", diagnosis="accuracy")
+    ctx.expect(not compare(label, losses, 2 * np.array(want_losses)).ok,
+               f"{label} are twice the loss: L = 1/(2N) Σ‖ŷ − y‖² has the factor ½ (its gradient is then (Ŷ − Y)/N)",
+               diagnosis="factor")
+    ctx.expect_close(label, losses, np.array(want_losses), batch=len(X))
     for name, a, b in zip(_names(widths), got, want, strict=True):
         ctx.expect_close(f"{name} after train_regression(..., steps={k}, learning_rate={rate:g}), against {k} steps "
                          f"of gradient descent from steps=0", a, b)
@@ -192,6 +237,18 @@ def fits(ctx: CheckContext) -> None:
     Y = np.sin(3.0 * X)
     seed = int(ctx.rng.integers(0, 10_000))
     params, losses = _train(ctx, X, Y, FIT_RUN["widths"], FIT_RUN["steps"], FIT_RUN["learning_rate"], seed)
+    # The parameters must be those the descent reaches from MLP(widths, seed), rerun here (the runs agree to ~1e-14):
+    # parameters stored for this data set cannot stand in for training.
+    initial = ctx.probe("initial", FIT_RUN["widths"], seed, label="MLP.parameters")
+    want, _ = _reference_steps(X, Y, [np.asarray(v, dtype=np.float64) for v in initial], FIT_RUN["learning_rate"],
+                               FIT_RUN["steps"])
+    for name, a, b in zip(_names(FIT_RUN["widths"]), params, want, strict=True):
+        ctx.expect(bool(np.allclose(a, b, rtol=1e-6, atol=1e-8)),
+                   f"{name} returned by train_regression(X, Y, {FIT_RUN['widths']}, {FIT_RUN['steps']}, "
+                   f"{FIT_RUN['learning_rate']}, seed={seed}) is not what {FIT_RUN['steps']} steps of gradient descent "
+                   f"from MLP({FIT_RUN['widths']}, {seed}) reach (run by the grader with the exact gradients). If the "
+                   f"backward and step checks fail, fix those first; otherwise return the parameters your own "
+                   f"training reached", diagnosis="accuracy")
     R = rd.mlp_forward(X, params)[-1] - Y
     loss = 0.5 * float(np.sum(R * R)) / len(X)
     ctx.plot(f"training loss, MLP({FIT_RUN['widths']}) on sin(3x) (seed {seed})", {"1/(2N) Σ(ŷ − y)²": losses},

@@ -64,8 +64,16 @@ def stack(ctx: CheckContext) -> None:
             X = ctx.rng.standard_normal((n, widths[0]))
             got = ctx.expect_array(f"linear_stack_forward for widths {widths}, X of shape {X.shape}",
                                    ctx.call("linear_stack_forward", As, bs, X), (n, widths[-1]))
-            ctx.expect_close(f"linear_stack_forward for widths {widths}, X of shape {X.shape}", got,
-                             rd.linear_stack(As, bs, X))
+            label = f"linear_stack_forward for widths {widths}, X of shape {X.shape}"
+            want = rd.linear_stack(As, bs, X)
+            if not compare(label, got, want).ok and all(a.shape[0] == a.shape[1] for a in As):
+                untransposed = X
+                for A, b in zip(As, bs, strict=True):
+                    untransposed = untransposed @ A + b
+                ctx.expect(not compare(label, got, untransposed).ok,
+                           f"{label} multiplies the rows of X by A_i, not A_iᵀ: each row is xᵀ, and (A_i x)ᵀ = xᵀ A_iᵀ, "
+                           f"so a layer maps the rows as H A_iᵀ + b_i (A_i has shape (out, in))", diagnosis="transpose")
+            ctx.expect_close(label, got, want)
 
 
 @check("your collapsed map and your stack give the same outputs (and match the grader's stack)", points=1)
