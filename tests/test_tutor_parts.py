@@ -235,11 +235,13 @@ def test_grading_process_grades_and_can_be_stopped(solutions_ws, sigmoid) -> Non
     from tutor.grading import GradeProcess
 
     process = GradeProcess(solutions_ws.root)
+    # The session workspace is shared with other tests of this worker: compare counts, not absolutes.
+    attempts_before = solutions_ws.progress.get("sigmoid").attempts
     try:
         result = process(solutions_ws, sigmoid)
         assert result.passed and result.id == "sigmoid"
         assert any(f["kind"] == "bars" for c in result.checks for f in c.figures)
-        assert solutions_ws.progress.get("sigmoid").attempts == 0, "the tutor records, not the process"
+        assert solutions_ws.progress.get("sigmoid").attempts == attempts_before, "the tutor records, not the process"
     finally:
         process.stop()
     assert process._proc is None
