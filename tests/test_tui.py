@@ -267,6 +267,29 @@ def test_failing_check_shows_table_message_and_details(course: Workspace) -> Non
     run_app(app, scenario)
 
 
+def cuda_checked(exercise: Exercise) -> ExerciseResult:
+    return ExerciseResult(
+        id=exercise.id, title=exercise.title, score=1.0, max_score=1.0, passed=True,
+        checks=[CheckResult("kernel matches the reference", True, "passed", 1.0, 1.0, target="cuda",
+                            device="CUDA simulator",
+                            notes=["kernel times not measured: the kernels ran in the CUDA simulator"])],
+    )
+
+
+def test_cuda_checks_say_where_they_ran(course: Workspace) -> None:
+    fake = FakeGrader(cuda_checked)
+    app = GradschoolApp(course, grade_fn=fake, watch=False)
+
+    async def scenario(pilot) -> None:
+        await check_and_wait(pilot, fake)
+        table = text_of(app, "#checks")
+        assert "cuda (sim)" in table
+        assert "CUDA checks ran on: CUDA simulator" in table
+        assert "kernel times not measured" in table
+
+    run_app(app, scenario)
+
+
 def test_pass_turns_mark_green_and_notifies_without_advancing(course: Workspace) -> None:
     fake = FakeGrader(failing, passing)
     app = GradschoolApp(course, grade_fn=fake, watch=False)

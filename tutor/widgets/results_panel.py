@@ -16,6 +16,12 @@ from grader.results import CheckResult, ExerciseResult
 from tutor.figures import render_figures
 
 
+def _target_label(check: CheckResult) -> str:
+    if check.device == "CUDA simulator":
+        return f"{check.target} (sim)"
+    return f"{check.target} (GPU)" if check.device else check.target
+
+
 def _pts(value: float) -> str:
     return f"{value:g}"
 
@@ -172,11 +178,14 @@ class ResultsPanel(Vertical):
             table.add_row(
                 Text("✓", "bold green") if check.passed else Text("✗", "bold red"),
                 Text(check.name, "" if check.passed else "bold"),
-                check.target,
+                _target_label(check),
                 f"{_pts(check.points)}/{_pts(check.max_points)}",
             )
+        # Where CUDA checks ran and what checks noted (kernel times on a GPU), each line once.
+        lines = [f"CUDA checks ran on: {device}" for device in dict.fromkeys(c.device for c in checks if c.device)]
+        lines += list(dict.fromkeys(note for c in checks for note in c.notes))
         widget = self.query_one("#checks", Static)
-        widget.update(table)
+        widget.update(Group(table, Text("\n".join(lines), "dim")) if lines else table)
         widget.set_class(not checks, "hidden")
 
     def _fill_failure(self, checks: list[CheckResult]) -> None:
