@@ -18,7 +18,8 @@ DIAGNOSES = {
     "sign": "has the wrong sign: every entry is the negative of the expected value",
     "factor": "is off by a constant factor",
     "batch_factor": "is off by a factor of the batch size: averaged where it should be summed, or the reverse",
-    "double": "is exactly twice the expected value: a gradient added twice, or not zeroed before accumulating",
+    "double": ("is exactly twice the expected value: something counted twice (a gradient added twice or not "
+               "zeroed before accumulating, a missing ½, a divisor that is half what it should be)"),
     "transpose": "is transposed",
     "not_summed": "was not summed over the batch (it still has a leading batch axis)",
     "summed_batch": "was summed over the batch, but per-example values were expected",
