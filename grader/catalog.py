@@ -111,8 +111,20 @@ class Exercise:
         return int(prefix) if prefix.isdigit() else 0
 
     def chapter_title(self) -> str:
-        """The course part's title, from its folder name."""
-        return self.part.split("-", 1)[-1].replace("-", " ").capitalize()
+        """The course part's title: `title` in the part folder's part.toml, else made from the folder name."""
+        return part_title(self.dir.parent)
+
+
+@cache
+def part_title(part_dir: Path) -> str:
+    meta = part_dir / "part.toml"
+    try:
+        title = tomllib.loads(meta.read_text(encoding="utf-8")).get("title")
+    except (OSError, tomllib.TOMLDecodeError):
+        title = None
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return part_dir.name.split("-", 1)[-1].replace("-", " ").capitalize()
 
 
 def _require(data: dict, key: str, kind: type | tuple[type, ...], where: Path):
