@@ -244,6 +244,15 @@ def batchnorm_backward(g: ArrayLike, x: ArrayLike, gamma: ArrayLike, eps: float)
     return k.batchnorm_train_backward(G, xhat, var, gm, float(eps))
 
 
+def batchnorm_eval_backward(g: ArrayLike, x: ArrayLike, gamma: ArrayLike, mean: ArrayLike, var: ArrayLike,
+                            eps: float) -> tuple[F64, F64, F64]:
+    """(dx, dγ, dβ) of eval-mode batch normalization (the running mean and variance are constants)."""
+    X, gm, _ = _bn_args(x, gamma, gamma)
+    G = _f(g)
+    _same("batchnorm_eval_backward", X, G)
+    return k.batchnorm_eval_backward(G, X, gm, _f(mean), _f(var), float(eps))
+
+
 def running_update(running: ArrayLike, batch_stat: ArrayLike, momentum: float) -> F64:
     """running ← (1 − momentum) running + momentum · batch_stat."""
     return (1.0 - float(momentum)) * _f(running) + float(momentum) * _f(batch_stat)

@@ -16,7 +16,7 @@ COVERED = {
     "sgd_step", "momentum_step", "nesterov_lookahead", "rmsprop_step", "adam_step", "trajectory",
     "lr_inverse", "lr_exponential", "lr_step", "global_norm", "clip_by_norm", "clip_by_global_norm",
     "clip_by_value", "minibatch_order", "sgd_linreg", "batchnorm_train", "batchnorm_eval",
-    "batchnorm_backward", "running_update", "block_forward", "block_backward", "stack_grad_norms",
+    "batchnorm_backward", "batchnorm_eval_backward", "running_update", "block_forward", "block_backward", "stack_grad_norms",
 }  # fmt: skip
 
 
@@ -149,6 +149,11 @@ def test_batchnorm(shape: tuple[int, int]) -> None:
     assert_close_to_numeric(dx, numeric_vjp(lambda z: ro.batchnorm_train(z, gamma, beta, 1e-5)[0], x, g))
     assert_close_to_numeric(dgamma, numeric_vjp(lambda z: ro.batchnorm_train(x, z, beta, 1e-5)[0], gamma, g))
     assert_close_to_numeric(dbeta, numeric_vjp(lambda z: ro.batchnorm_train(x, gamma, z, 1e-5)[0], beta, g))
+    rm, rv = RNG.normal(size=shape[1]), RNG.uniform(0.5, 2, size=shape[1])
+    ex, eg, eb = ro.batchnorm_eval_backward(g, x, gamma, rm, rv, 1e-5)
+    assert_close_to_numeric(ex, numeric_vjp(lambda z: ro.batchnorm_eval(z, gamma, beta, rm, rv, 1e-5), x, g))
+    assert_close_to_numeric(eg, numeric_vjp(lambda z: ro.batchnorm_eval(x, z, beta, rm, rv, 1e-5), gamma, g))
+    assert_close_to_numeric(eb, numeric_vjp(lambda z: ro.batchnorm_eval(x, gamma, z, rm, rv, 1e-5), beta, g))
     np.testing.assert_allclose(ro.running_update(np.ones(2), np.array([3.0, 5.0]), 0.1), [1.2, 1.4])
     with pytest.raises(ValueError):
         ro.batchnorm_train(x, gamma[:-1] if shape[1] > 1 else np.ones(2), beta, 1e-5)

@@ -170,3 +170,20 @@ def tanh_block_backward(G: np.ndarray, x: np.ndarray, A: np.ndarray, b: np.ndarr
             if residual:
                 dx[i, j] += G[i, j]
     return dx, dA, db
+
+
+@njit(cache=True)
+def batchnorm_eval_backward(g: np.ndarray, x: np.ndarray, gamma: np.ndarray, mean: np.ndarray, var: np.ndarray,
+                            eps: float):
+    """(dx, dγ, dβ) of eval-mode BN, an affine map per channel with the running statistics fixed."""
+    n, c = g.shape
+    dx = np.empty((n, c))
+    dgamma = np.zeros(c)
+    dbeta = np.zeros(c)
+    for j in range(c):
+        inv = 1.0 / math.sqrt(var[j] + eps)
+        for i in range(n):
+            dx[i, j] = g[i, j] * gamma[j] * inv
+            dgamma[j] += g[i, j] * (x[i, j] - mean[j]) * inv
+            dbeta[j] += g[i, j]
+    return dx, dgamma, dbeta
