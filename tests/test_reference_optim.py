@@ -16,7 +16,8 @@ COVERED = {
     "sgd_step", "momentum_step", "nesterov_lookahead", "rmsprop_step", "adam_step", "trajectory",
     "lr_inverse", "lr_exponential", "lr_step", "global_norm", "clip_by_norm", "clip_by_global_norm",
     "clip_by_value", "minibatch_order", "sgd_linreg", "batchnorm_train", "batchnorm_eval",
-    "batchnorm_backward", "batchnorm_eval_backward", "running_update", "block_forward", "block_backward", "stack_grad_norms",
+    "batchnorm_backward", "batchnorm_eval_backward", "running_update", "block_forward", "block_backward",
+    "stack_grad_norms",
 }  # fmt: skip
 
 
