@@ -70,9 +70,28 @@ def _expect_slot(ctx: CheckContext, label: str, got, expected: list[np.ndarray],
         ctx.expect_close(f"{label}[{k}]", ctx.expect_array(f"{label}[{k}]", g, e.shape), e, rtol=RTOL, floor=FLOOR)
 
 
+def _known_slips(cls: str, kwargs: dict, t: int, w_prev: np.ndarray, g: np.ndarray, m: np.ndarray,
+                 v: np.ndarray) -> dict[str, np.ndarray]:
+    """What the usual Adam / RMSProp mistakes would have produced in this step (m and v already checked)."""
+    lr, eps = kwargs["lr"], kwargs.get("eps", 1e-8)
+    if cls == "RMSProp":
+        return {"has ε inside the square root: eq. (25) divides by √v + ε": w_prev - lr * g / np.sqrt(v + eps)}
+    b1, b2 = kwargs.get("beta1", 0.9), kwargs.get("beta2", 0.999)
+    slips = {"has no bias correction: divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ (L2819)":
+             w_prev - lr * m / (np.sqrt(v) + eps),
+             "has ε inside the square root: L2819 divides by √v̂ + ε":
+             w_prev - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps)}
+    for other in (t - 1, t + 1):
+        if other >= 1:
+            slips[f"bias-corrects with t = {other} in step {t}: the first step uses 1 − β₁¹"] = \
+                w_prev - lr * (m / (1 - b1**other)) / (np.sqrt(v / (1 - b2**other)) + eps)
+    return slips
+
+
 def compare_run(ctx: CheckContext, cls: str, kwargs: dict, snaps: list[dict], reference: list[dict],
-                points: bool = False) -> None:
-    """Every step: t, m, v (as the optimizer keeps them), the gradient points (Nesterov), then the values."""
+                points: bool = False, problem: tuple[list, list, list] | None = None) -> None:
+    """Every step: t, m, v (as the optimizer keeps them), the gradient points (Nesterov), then the values.
+    problem = (w0, curvature, offsets) lets a wrong Adam / RMSProp value be matched to a known slip."""
     label = _label(cls, kwargs)
     for s, (snap, ref) in enumerate(zip(snaps, reference, strict=True)):
         where = f"after step {s + 1} of {label}"
@@ -90,7 +109,18 @@ def compare_run(ctx: CheckContext, cls: str, kwargs: dict, snaps: list[dict], re
                 ctx.expect_close(f"in step {s + 1} of {label}, the point where closure() saw parameter {k} (the "
                                  f"look-ahead ŵ)", g, e, rtol=RTOL, floor=FLOOR)
         for k, (g, e) in enumerate(zip(snap["values"], ref["values"], strict=True)):
-            ctx.expect_close(f"{where}, parameter {k}'s value", g, e, rtol=RTOL, floor=FLOOR)
+            result = compare(f"{where}, parameter {k}'s value", g, e, rtol=RTOL, floor=FLOOR)
+            if not result.ok and problem is not None and cls in ("Adam", "RMSProp") and isinstance(g, np.ndarray):
+                w0, curvature, offsets = problem
+                w_prev = np.asarray(w0[k]) if s == 0 else reference[s - 1]["values"][k]
+                grad = np.asarray(curvature[k]) * w_prev + np.asarray(offsets[s][k])
+                m = ref["m"][k] if "m" in ref else None
+                for why, value in _known_slips(cls, kwargs, s + 1, w_prev, grad, m, ref["v"][k]).items():
+                    if g.shape == value.shape and compare("", g, value, rtol=RTOL, floor=FLOOR).ok:
+                        ctx.fail(f"{where}, parameter {k}'s value {why}", diagnosis="mismatch",
+                                 details=result.details)
+            if not result.ok:
+                ctx.fail(result.explanation, diagnosis=result.diagnosis, details=result.details)
 
 
 def _trajectory(cls: str, kwargs: dict, w0: list, curvature: list, offsets: list) -> list[dict]:
@@ -105,7 +135,7 @@ def exact(ctx: CheckContext, cls: str, settings: list[dict], curved: bool = Fals
         w0, curvature, offsets = _problem(ctx, shapes, curved=curved, scale=scale)
         snaps = run(ctx, cls, kwargs, w0, curvature, offsets)
         compare_run(ctx, cls, kwargs, snaps, _trajectory(cls, kwargs, w0, curvature, offsets),
-                    points=cls == "Nesterov")
+                    points=cls == "Nesterov", problem=(w0, curvature, offsets))
 
 
 # --- exact trajectories --------------------------------------------------------------------------
@@ -212,10 +242,11 @@ RAVINE_RUNS = {
 @check("The ravine L(w) = (0.1 w₁)² + w₂² (L2653) with the grader's noise: every optimizer's path", points=3)
 def ravine(ctx: CheckContext) -> None:
     noise = [[ctx.rng.normal(0.0, RAVINE_NOISE, 2)] for _ in range(RAVINE_STEPS)]
-    paths = {}
+    runs = {cls: run(ctx, cls, kwargs, [RAVINE_START], [RAVINE], noise) for cls, kwargs in RAVINE_RUNS.items()}
+    # The plot first, so that a wrong path is drawn too.
+    ctx.plot("Paths on the ravine (0.1 w₁)² + w₂², from (−8, 1.6)",
+             {NAMES[cls]: [RAVINE_START.tolist()] + [np.asarray(snap["values"][0]).tolist() for snap in snaps]
+              for cls, snaps in runs.items()}, x_label="w₁", y_label="w₂")
     for cls, kwargs in RAVINE_RUNS.items():
-        snaps = run(ctx, cls, kwargs, [RAVINE_START], [RAVINE], noise)
-        compare_run(ctx, cls, kwargs, snaps, _trajectory(cls, kwargs, [RAVINE_START], [RAVINE], noise),
-                    points=cls == "Nesterov")
-        paths[NAMES[cls]] = [RAVINE_START.tolist()] + [np.asarray(snap["values"][0]).tolist() for snap in snaps]
-    ctx.plot("Paths on the ravine (0.1 w₁)² + w₂², from (−8, 1.6)", paths, x_label="w₁", y_label="w₂")
+        compare_run(ctx, cls, kwargs, runs[cls], _trajectory(cls, kwargs, [RAVINE_START], [RAVINE], noise),
+                    points=cls == "Nesterov", problem=([RAVINE_START], [RAVINE], noise))
