@@ -146,6 +146,11 @@ def launches(ctx: CheckContext) -> None:
     for log, name in ((logs, "normalize_kernel"), (back, "bn_dx_kernel")):
         ctx.expect(len(log[name]) >= 1, f"{name} was not launched", diagnosis="cuda")
         launch = log[name][0]
-        ctx.expect(math.prod(launch["grid"]) * math.prod(launch["block"] or [1]) >= b * c,
-                   f"{name} was launched with {launch['grid']} blocks of {launch['block']} threads, fewer than the "
-                   f"{b}·{c} entries of x", diagnosis="cuda")
+        grid, block = launch["grid"], launch["block"] or [1]
+        if len(grid) == 2 and len(block) == 2:
+            fits = [[math.ceil(b / block[0]), math.ceil(c / block[1])], [math.ceil(c / block[0]), math.ceil(b / block[1])]]
+        else:
+            fits = [[math.ceil(b * c / math.prod(block))]]
+        ctx.expect(grid in fits, f"for x of shape {(b, c)}, {name} was launched on {grid} blocks of {block} threads; "
+                                 f"use the ceil-div grid that covers the B·C entries exactly once ({fits[0]})",
+                   diagnosis="cuda")
