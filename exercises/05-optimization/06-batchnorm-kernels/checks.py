@@ -16,8 +16,9 @@ from grader.sandbox import LearnerError
 EPS = 1e-5
 LOCAL = [(19, 3), (1, 4), (6, 1)]
 HIDDEN = [(23, 5), (2, 2)]
-CUDA_FORWARD_LOCAL = [(19, 3), (1, 3)]
-CUDA_BACKWARD_LOCAL = [(19, 3), (5, 1)]
+# B = 67 > 64: a block of up to 64 threads must stride over the batch (i = tid, tid + THREADS, ...).
+CUDA_FORWARD_LOCAL = [(19, 3), (1, 3), (67, 1)]
+CUDA_BACKWARD_LOCAL = [(19, 3), (5, 1), (67, 1)]
 CUDA_HIDDEN = [(37, 2)]
 RTOL, FLOOR = 1e-8, 1e-10  # reductions in another order (and FMAs on a GPU) round differently
 REDUCTIONS = ("channel_stats_kernel", "channel_grad_sums_kernel")
@@ -133,7 +134,7 @@ def backward_cuda(ctx: CheckContext) -> None:
 
 @check("one block per channel for the reductions; the elementwise kernels cover (B, C)", points=1, target="cuda")
 def launches(ctx: CheckContext) -> None:
-    b, c = 11, 3
+    b, c = 6, 2
     x, gamma, beta, g = _problem(ctx, b, c)
     logs = ctx.probe("launches", "bn_forward_cuda", x, gamma, beta, EPS)
     back = ctx.probe("launches", "bn_backward_cuda", g, x, gamma, EPS)
