@@ -10,8 +10,11 @@ def gd(ctx: CheckContext) -> None:
     for a, factor in ctx.cases([(0.5, 0.3), (2.0, 0.9), (1.3, 1.4)], [(0.7, 0.55), (3.1, 1.2)]):
         w0 = float(ctx.rng.uniform(1.0, 3.0))
         eta = factor / a  # factor < 1 converges (monotone below 0.5, oscillating above), > 1 diverges
-        got = ctx.expect_array(f"gd_quadratic({a}, {w0:.4g}, {eta:.4g}, 12)", ctx.call("gd_quadratic", a, w0, eta, 12),
-                               (13,))
+        out = ctx.call("gd_quadratic", a, w0, eta, 12)
+        if isinstance(out, np.ndarray | list) and len(out) == 12:
+            ctx.fail(f"gd_quadratic({a}, {w0:.4g}, {eta:.4g}, steps=12) returned 12 values; the path holds 13: the "
+                     f"start w⁰ = {w0:.4g} first, then the 12 iterates w¹ … w¹²", diagnosis="off_by_one")
+        got = ctx.expect_array(f"gd_quadratic({a}, {w0:.4g}, {eta:.4g}, 12)", out, (13,))
         expected = w0 * (1.0 - 2.0 * a * eta) ** np.arange(13)
         ctx.expect_close(f"gd_quadratic(a={a}, w0={w0:.4g}, eta={eta:.4g}, steps=12)", got, expected, rtol=1e-10)
 
@@ -21,6 +24,13 @@ def stable(ctx: CheckContext) -> None:
     curves = {}
     for a in ctx.cases([0.5, 4.0], [0.2, 7.5]):
         got = ctx.expect_number(f"largest_stable_eta({a})", ctx.call("largest_stable_eta", a))
+        if np.isclose(got, 0.5 / a, rtol=1e-12):
+            ctx.fail(f"largest_stable_eta({a}) = {got:.6g} = 1/(2a) is where the iterates stop shrinking "
+                     f"monotonically; between 1/(2a) and 1/a they change sign every step but still converge "
+                     f"(|1 − 2aη| < 1)", diagnosis="factor")
+        if np.isclose(got, 2.0 / a, rtol=1e-12):
+            ctx.fail(f"largest_stable_eta({a}) = {got:.6g} = 2/a is the bound for L = a·w²/2; the gradient of a·w² "
+                     f"is 2a·w, so one step multiplies w by 1 − 2aη", diagnosis="factor")
         ctx.expect_close(f"largest_stable_eta({a})", got, 1.0 / a, rtol=1e-12)
         for factor in (0.95, 1.05):
             path = np.asarray(ctx.call("gd_quadratic", a, 1.0, factor * got, 40), dtype=float)
@@ -64,3 +74,18 @@ def line_search(ctx: CheckContext) -> None:
         ctx.expect(eta == best, f"line_search_step picked η = {eta:.6g} among {[round(c, 6) for c in candidates]}; the "
                                 f"candidate with the smallest L_B(w − η g) is another one", diagnosis="mismatch")
         ctx.expect_close(f"the new w from line_search_step for X {(b, d)}", out[1], w - best * g, rtol=1e-10)
+
+    # An exact tie: y = X w with small integers makes the residual exactly 0 (no rounding in any order), so
+    # ∇L_B = 0 and every candidate gives the same loss. The README's rule picks the FIRST candidate; the list is
+    # not sorted, so "the smallest" or "the last" would differ.
+    X = ctx.rng.integers(-3, 4, size=(6, 3)).astype(float)
+    w = ctx.rng.integers(-2, 3, size=3).astype(float)
+    candidates = [0.3, 0.05, 1.7, 0.01]
+    out = ctx.expect_tuple("line_search_step(X, X @ w, w, candidates)",
+                           ctx.call("line_search_step", X, X @ w, w, candidates), 2)
+    eta = ctx.expect_number("η* from line_search_step", out[0])
+    ctx.expect(eta == candidates[0], f"line_search_step(X, y, w, {candidates}) at a minimum of L_B (y = X w, so the "
+                                     f"gradient is 0 and every candidate ties) picked η = {eta:g}; on a tie the "
+                                     f"README asks for the FIRST candidate in the list, {candidates[0]:g} "
+                                     f"(np.argmin returns the first minimum)", diagnosis="tie")
+    ctx.expect_close("the new w from line_search_step at a minimum (it stays where it is)", out[1], w, rtol=1e-12)

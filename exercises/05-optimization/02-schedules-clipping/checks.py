@@ -14,12 +14,16 @@ def _schedule(ctx: CheckContext, name: str, args: tuple, ref_fn) -> np.ndarray:
     expected = np.array([ref_fn(*args, t) for t in range(1, T + 1)])
     result = compare(f"{name}{args + ('t',)} for t = 1..{T}", got, expected, rtol=1e-12)
     if not result.ok:
-        shifted = np.array([ref_fn(*args, t) for t in range(0 if name != "lr_inverse" else 2, T + 1)])
-        for off in (shifted[:T], shifted[-T:]):
-            if np.allclose(got, off, rtol=1e-12):
+        # t counted from 0 (yours at t is the reference at t + 1) or from 2 (yours at t is the reference at t − 1)
+        ahead = np.array([ref_fn(*args, t) for t in range(2, T + 2)])
+        behind = np.array([ref_fn(*args, t) for t in range(1, T)])
+        for mine, off in ((got, ahead), (got[1:], behind)):
+            if np.allclose(mine, off, rtol=1e-12):
+                k = int(np.argmax(~np.isclose(got, expected, rtol=1e-12)))  # the first t where yours differs
+                shown = ", ".join(f"{a:.4g}" for a in args)
                 ctx.fail(f"{name}: your values are the right ones for t shifted by one. The first iteration is "
-                         f"t = 1: {name}{args + (1,)} should be {expected[0]:.6g}, yours is {got[0]:.6g}",
-                         diagnosis="off_by_one", details=result.details)
+                         f"t = 1; at t = {k + 1}, {name}({shown}, t={k + 1}) should be {expected[k]:.6g}, yours is "
+                         f"{got[k]:.6g}", diagnosis="off_by_one", details=result.details)
         ctx.fail(result.explanation, diagnosis=result.diagnosis, details=result.details)
     return got
 
@@ -46,6 +50,22 @@ def _list(ctx: CheckContext, label: str, got, like: list[np.ndarray]) -> list[np
     return [ctx.expect_array(f"{label}[{k}]", g, e.shape) for k, (g, e) in enumerate(zip(got, like, strict=True))]
 
 
+def _fresh(ctx: CheckContext, label: str, report) -> object:
+    """The output of a clipping function run by the probe on the caller's own arrays, if it left them alone and
+    built new arrays (README: the caller still holds its gradients, e.g. to log them)."""
+    ctx.expect(isinstance(report, dict) and {"out", "changed", "shared"} <= set(report),
+               f"{label}: the grader's probe got nothing usable back", diagnosis="dtype")
+    if report["changed"]:
+        ctx.fail(f"{label} changed the caller's gradient array(s) {report['changed']} in place (np.clip(..., out=g), "
+                 f"g *= ..., g[...] = ...). Return new arrays and leave the inputs as they were.",
+                 diagnosis="in_place")
+    if report["shared"]:
+        ctx.fail(f"{label} handed back the caller's own array(s) {report['shared']} instead of new ones; a later "
+                 f"in-place update of the clipped gradient would then change the original too. Return a copy "
+                 f"(g.copy()) even where nothing needs clipping.", diagnosis="in_place")
+    return report["out"]
+
+
 SHAPES_LOCAL = [[(3, 4), (5,)], [(1,)]]
 SHAPES_HIDDEN = [[(2, 3, 2), (7,), (1, 1)], [(6,)]]
 
@@ -55,7 +75,9 @@ def by_value(ctx: CheckContext) -> None:
     for shapes in ctx.cases(SHAPES_LOCAL, SHAPES_HIDDEN):
         grads = _grads(ctx, shapes)
         lo, hi = -float(ctx.rng.uniform(0.5, 2)), float(ctx.rng.uniform(0.5, 2))  # asymmetric: lo ≠ −hi
-        got = _list(ctx, f"clip_by_value(grads, {lo:.3g}, {hi:.3g})", ctx.call("clip_by_value", grads, lo, hi), grads)
+        label = f"clip_by_value(grads, {lo:.3g}, {hi:.3g})"
+        got = _list(ctx, label, _fresh(ctx, label, ctx.probe("clip_list", "clip_by_value", grads, lo, hi,
+                                                             label="clip_by_value")), grads)
         for k, (g, x) in enumerate(zip(got, grads, strict=True)):
             ctx.expect_close(f"clip_by_value(...)[{k}]", g, ro.clip_by_value(x, lo, hi), rtol=1e-15)
 
@@ -66,7 +88,8 @@ def by_norm(ctx: CheckContext) -> None:
         g = ctx.rng.normal(0.0, 2.0, shape)
         norm = float(np.sqrt(np.sum(g * g)))
         for tau in (norm * 0.37, norm * 1.6):  # well away from the boundary ‖g‖ = τ
-            got = ctx.expect_array(f"clip_by_norm(g, {tau:.4g}) for ‖g‖ = {norm:.4g}", ctx.call("clip_by_norm", g, tau),
+            label = f"clip_by_norm(g, {tau:.4g}) for ‖g‖ = {norm:.4g}"
+            got = ctx.expect_array(label, _fresh(ctx, label, ctx.probe("clip_one", g, tau, label="clip_by_norm")),
                                    shape)
             ctx.expect_close(f"clip_by_norm(g, τ = {tau:.4g}) for g of shape {shape} and ‖g‖₂ = {norm:.4g}", got,
                              ro.clip_by_norm(g, tau), rtol=1e-12)
@@ -79,7 +102,8 @@ def by_global_norm(ctx: CheckContext) -> None:
         total = ro.global_norm(grads)
         for tau in (total * 0.41, total * 1.3):
             label = f"clip_by_global_norm(grads, τ = {tau:.4g}) for {len(grads)} gradient(s), total norm {total:.4g}"
-            out = ctx.expect_tuple(label, ctx.call("clip_by_global_norm", grads, tau), 2)
+            out = ctx.expect_tuple(label, _fresh(ctx, label, ctx.probe("clip_list", "clip_by_global_norm", grads,
+                                                                       tau, label="clip_by_global_norm")), 2)
             got = _list(ctx, label, out[0], grads)
             norm = ctx.expect_number(f"the norm returned by {label}", out[1])
             expected, _ = ro.clip_by_global_norm(grads, tau)
