@@ -58,6 +58,10 @@ def train_forward(ctx: CheckContext) -> None:
                 gamma * (x - x.mean(0)) / np.sqrt(unbiased + EPS) + beta
         alts["normalizes over the wrong axis: statistics are per channel (column), over the batch (axis 0)"] = \
             gamma * (x - x.mean(1, keepdims=True)) / np.sqrt(x.var(1, keepdims=True) + EPS) + beta
+        alts[f"puts ε outside the square root; L2950 divides by √(σ²_B + ε), ε = {EPS:g}"] = \
+            gamma * (x - x.mean(0)) / (np.sqrt(x.var(0)) + EPS) + beta
+        alts[f"leaves out ε; L2950 divides by √(σ²_B + ε), ε = {EPS:g} (it keeps a constant channel finite)"] = \
+            gamma * (x - x.mean(0)) / np.sqrt(x.var(0)) + beta
         _explain(ctx, f"BatchNorm.forward(x, train=True) for x of shape {(b, c)}",
                  ctx.expect_array("y", y, (b, c)), expected, alts)
 
