@@ -78,9 +78,12 @@ BUGS = [
         "    for _ in range(epochs):\n        t = 0\n", None, "decay=True"),
     Bug("minibatch-sgd", "the partial batch's gradient divided by batch_size", "/ len(yb)", "/ batch_size", None, None),
     # --- adam-fused-kernels (each grading runs the CUDA simulator: two rows only)
-    Bug("adam-fused-kernels", "@njit update with ε inside the square root",
-        "w[i] -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)",
-        "w[i] -= lr * (m[i] / c1) / math.sqrt(v[i] / c2 + eps)", None, "adam_update_njit"),
+    Bug("adam-fused-kernels", "the CUDA wrapper updates on the host (copy back, @njit, copy_to_device)",
+        "    adam_kernel[blocks, THREADS](d_w, d_g, d_m, d_v, lr, beta1, beta2, eps, 1.0 - beta1**t, 1.0 - beta2**t)",
+        "    w, g, m, v = (a.copy_to_host() for a in (d_w, d_g, d_m, d_v))\n"
+        "    adam_update_njit(w, g, m, v, lr, beta1, beta2, eps, t)\n"
+        "    d_w.copy_to_device(w)\n    d_m.copy_to_device(m)\n    d_v.copy_to_device(v)", "cuda",
+        "has to run in your kernel"),
     Bug("adam-fused-kernels", "a floor-division grid: the tail of w is never updated",
         "blocks = (n + THREADS - 1) // THREADS", "blocks = max(1, n // THREADS)", "cuda", "ceil"),
     # --- batchnorm
@@ -94,12 +97,21 @@ BUGS = [
     Bug("batchnorm", "eval mode normalizes with the batch statistics",
         "mean, var = self.running_mean, self.running_var", "mean, var = x.mean(axis=0), x.var(axis=0)",
         None, "statistics of this batch"),
+    Bug("batchnorm", "dγ accumulated over backward passes", "self.dgamma = np.sum(grad_y * self.xhat, axis=0)",
+        "self.dgamma = getattr(self, 'dgamma', 0.0) + np.sum(grad_y * self.xhat, axis=0)", None,
+        "does not accumulate"),
     Bug("batchnorm", "ε outside the square root", "self.inv = 1.0 / np.sqrt(var + self.eps)",
         "self.inv = 1.0 / (np.sqrt(var) + self.eps)", None, "ε outside the square root"),
     # --- batchnorm-kernels (the CUDA simulator is slow: one row)
     Bug("batchnorm-kernels", "the reduction reads only the first THREADS rows (no block-stride loop)",
         "    for i in range(tid, n, THREADS):\n        s += x[i, j]\n", "    if tid < n:\n        s += x[tid, j]\n",
         None, "bn_forward_cuda"),
+    Bug("batchnorm-kernels", "the CUDA forward computed on the host by the @njit function",
+        "def bn_forward_cuda(x, gamma, beta, eps):\n",
+        "def bn_forward_cuda(x, gamma, beta, eps):\n"
+        "    return bn_forward_njit(np.ascontiguousarray(x, dtype=np.float64), np.asarray(gamma, dtype=np.float64), "
+        "np.asarray(beta, dtype=np.float64), eps)\n", "cuda",
+        "graded on your kernels"),
     # --- residual-gradient-flow
     Bug("residual-gradient-flow", "the norm recorded at each block's output instead of its input",
         "        grad = block_backward(grad, hs[layer], As[layer], bs[layer], residual)[0]\n"

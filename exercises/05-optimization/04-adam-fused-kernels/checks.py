@@ -126,6 +126,12 @@ def cuda_steps(ctx: CheckContext) -> None:
         hyper = HYPER[k % len(HYPER)]
         w, grads, m, v = _problem(ctx, n)
         out = _cuda(ctx, w, grads, m, v, hyper)
+        # The CUDA target is graded on the kernel: values computed on the host (copy back, NumPy or the @njit
+        # function, copy_to_device) earn nothing here.
+        ctx.expect(len(out["launches"]) >= len(grads),
+                   f"{len(grads)} calls of adam_update_cuda launched adam_kernel {len(out['launches'])} time(s): the "
+                   f"update has to run in your kernel on the device, launched once per step "
+                   f"(adam_kernel[blocks, THREADS](...)), not on the host", diagnosis="cuda")
         _compare_steps(ctx, "adam_update_cuda", out["snaps"], w, grads, m, v, hyper)
 
 

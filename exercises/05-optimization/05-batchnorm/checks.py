@@ -121,14 +121,23 @@ def train_backward(ctx: CheckContext) -> None:
         x = _x(ctx, b, c)
         gamma, beta = _affine(ctx, c)
         g = ctx.rng.normal(size=(b, c))
-        rec = _run(ctx, c, 0.1, gamma, beta, [[True, x, g]])["calls"][0]
-        dx, dgamma, dbeta = ro.batchnorm_backward(g, x, gamma, EPS)
-        where = f"after forward(x, train=True) for x of shape {(b, c)}"
-        _explain(ctx, f"self.dbeta {where}", ctx.expect_array("dbeta", rec["dbeta"], (c,)), dbeta, {})
-        _explain(ctx, f"self.dgamma {where}", ctx.expect_array("dgamma", rec["dgamma"], (c,)), dgamma, {})
-        _explain(ctx, f"dx {where}", ctx.expect_array("dx", rec["dx"], (b, c)), dx,
-                 {"treats μ and σ² as constants (that is the eval-mode gradient): in train mode they depend on x, "
-                  "which adds the terms −Σdx̂ and −x̂·Σ(dx̂ ⊙ x̂)": g * gamma / np.sqrt(x.var(0) + EPS)}, rtol=1e-7)
+        # Two forward/backward passes on one layer: the second backward's dγ and dβ are that pass's own.
+        x2, g2 = _x(ctx, b, c), ctx.rng.normal(size=(b, c))
+        calls = _run(ctx, c, 0.1, gamma, beta, [[True, x, g], [True, x2, g2]])["calls"]
+        previous = None
+        for k, (xk, gk, rec) in enumerate(((x, g, calls[0]), (x2, g2, calls[1]))):
+            dx, dgamma, dbeta = ro.batchnorm_backward(gk, xk, gamma, EPS)
+            where = f"after forward(x, train=True) for x of shape {(b, c)}" + (" (the second pass)" if k else "")
+            summed = "adds this pass's gradient to the previous pass's: backward sets it, it does not accumulate"
+            _explain(ctx, f"self.dbeta {where}", ctx.expect_array("dbeta", rec["dbeta"], (c,)), dbeta,
+                     {summed: dbeta + previous[1]} if previous else {})
+            _explain(ctx, f"self.dgamma {where}", ctx.expect_array("dgamma", rec["dgamma"], (c,)), dgamma,
+                     {summed: dgamma + previous[0]} if previous else {})
+            _explain(ctx, f"dx {where}", ctx.expect_array("dx", rec["dx"], (b, c)), dx,
+                     {"treats μ and σ² as constants (that is the eval-mode gradient): in train mode they depend on "
+                      "x, which adds the terms −Σdx̂ and −x̂·Σ(dx̂ ⊙ x̂)": gk * gamma / np.sqrt(xk.var(0) + EPS)},
+                     rtol=1e-7)
+            previous = (dgamma, dbeta)
 
 
 @check("train-mode backward agrees with central differences of Σ G ⊙ forward(x, train=True)", points=1)

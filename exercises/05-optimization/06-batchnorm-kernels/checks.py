@@ -30,9 +30,21 @@ def _problem(ctx: CheckContext, b: int, c: int) -> tuple[np.ndarray, np.ndarray,
     return x, ctx.rng.normal(1.0, 0.5, c), ctx.rng.normal(0.0, 1.0, c), ctx.rng.normal(size=(b, c))
 
 
+# The kernels each CUDA wrapper must launch: the CUDA target is graded on them, not on values computed on the host.
+LAUNCHED = {"bn_forward_cuda": ("channel_stats_kernel", "normalize_kernel"),
+            "bn_backward_cuda": ("channel_stats_kernel", "channel_grad_sums_kernel", "bn_dx_kernel")}
+
+
 def _call(ctx: CheckContext, name: str, shape: tuple[int, int], *args) -> list:
     try:
-        return ctx.expect_tuple(f"{name}(...)", ctx.call(name, *args), 3)
+        if name not in LAUNCHED:
+            return ctx.expect_tuple(f"{name}(...)", ctx.call(name, *args), 3)
+        report = ctx.probe("counted", name, *args, label=name)
+        missing = [k for k in LAUNCHED[name] if not report["launched"].get(k)]
+        ctx.expect(not missing, f"{name} for x of shape {shape} did not launch {', '.join(missing)}: the CUDA target "
+                                f"is graded on your kernels, so the values have to come from them (not from NumPy "
+                                f"or the @njit functions on the host)", diagnosis="cuda")
+        return ctx.expect_tuple(f"{name}(...)", report["out"], 3)
     except LearnerError as error:
         if error.type != "IndexError":
             raise

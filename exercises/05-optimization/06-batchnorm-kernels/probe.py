@@ -19,17 +19,27 @@ class _Counted:
         return getattr(self._kernel, name)
 
 
-def launches(learner, name, *args):
-    """Run learner.name(*args) with the four kernels counted; returns the launch logs."""
+def _run_counted(learner, name, args):
     logs = {k: [] for k in KERNELS}
     saved = {k: getattr(learner, k, None) for k in KERNELS}
     try:
         for kernel, log in logs.items():
             if saved[kernel] is not None:
                 setattr(learner, kernel, _Counted(saved[kernel], log))
-        getattr(learner, name)(*args)
+        out = getattr(learner, name)(*args)
     finally:
         for kernel, original in saved.items():
             if original is not None:
                 setattr(learner, kernel, original)
-    return logs
+    return out, logs
+
+
+def launches(learner, name, *args):
+    """Run learner.name(*args) with the four kernels counted; returns the launch logs."""
+    return _run_counted(learner, name, args)[1]
+
+
+def counted(learner, name, *args):
+    """learner.name(*args): what it returned and how often it launched each of the four kernels."""
+    out, logs = _run_counted(learner, name, args)
+    return {"out": out, "launched": {k: len(v) for k, v in logs.items()}}
