@@ -51,14 +51,21 @@ BUGS = [
         "v *= self.beta2\n            v += (1.0 - self.beta2) * g * g\n            p.value -= self.lr * g / (",
         "v *= 1.0 - self.beta2\n            v += self.beta2 * g * g\n            p.value -= self.lr * g / (", None,
         "self.v[0]"),
+    Bug("optimizers", "Nesterov's classic look-ahead with the wrong sign", "return p.value + self.beta1 * m",
+        "return p.value - self.beta1 * m", "nesterov", "wrong sign"),
     Bug("optimizers", "Nesterov takes the gradient at w, not at the look-ahead point",
         "        closure()  # fills every p.grad at ŵ\n"
         "        for p, m, w in zip(self.params, self.m, saved, strict=True):\n            p.value[...] = w\n",
         "        for p, w in zip(self.params, saved):\n            p.value[...] = w\n        closure()\n"
-        "        for p, m, w in zip(self.params, self.m, saved, strict=True):\n", None, "Nesterov"),
+        "        for p, m, w in zip(self.params, self.m, saved, strict=True):\n", "nesterov", "w itself"),
     Bug("optimizers", "classic momentum's velocity not kept (m rebound, not updated in place)",
         "m *= self.beta1\n            m -= self.lr * g\n            p.value += m",
-        "m = self.beta1 * m - self.lr * g\n            p.value += m", "zeros", "self.m[0]"),
+        "m = self.beta1 * m - self.lr * g\n            p.value += m", "state", "still all zeros"),
+    Bug("optimizers", "classic momentum in PyTorch's form (m in units of a gradient)",
+        "m -= self.lr * g\n            p.value += m", "m += g\n            p.value -= self.lr * m", "state",
+        "units of a gradient"),
+    Bug("optimizers", "Adam's default β₂ = 0.99", "def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):",
+        "def __init__(self, params, lr, beta1=0.9, beta2=0.99, eps=1e-8):", None, "defaults"),
     # --- schedules-clipping
     Bug("schedules-clipping", "step decay counted from t = 0", "(t - 1) // every", "t // every", "off_by_one",
         "shifted by one"),

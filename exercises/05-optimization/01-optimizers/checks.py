@@ -67,7 +67,12 @@ def _expect_slot(ctx: CheckContext, label: str, got, expected: list[np.ndarray],
         ctx.fail(f"{label}: self.{name} should be a list of {len(expected)} arrays (one per parameter)",
                  diagnosis="state")
     for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-        ctx.expect_close(f"{label}[{k}]", ctx.expect_array(f"{label}[{k}]", g, e.shape), e, rtol=RTOL, floor=FLOOR)
+        g = ctx.expect_array(f"{label}[{k}]", g, e.shape)
+        if not np.any(g) and np.any(e):
+            ctx.fail(f"{label}[{k}] is still all zeros: the state never changed. `{name} = ...` inside the loop "
+                     f"binds a new local array and the list keeps the old one; update it in place ({name} *= ...; "
+                     f"{name} += ...) or store it back (self.{name}[k] = ...)", diagnosis="state")
+        ctx.expect_close(f"{label}[{k}]", g, e, rtol=RTOL, floor=FLOOR)
 
 
 def _known_slips(cls: str, kwargs: dict, t: int, w_prev: np.ndarray, g: np.ndarray, m: np.ndarray,
@@ -88,6 +93,50 @@ def _known_slips(cls: str, kwargs: dict, t: int, w_prev: np.ndarray, g: np.ndarr
     return slips
 
 
+def _lookahead_slips(ctx: CheckContext, where: str, got, kwargs: dict, w: np.ndarray, m: np.ndarray) -> None:
+    """Names the usual Nesterov look-ahead mistakes (w, m: the values before this step)."""
+    lr, beta = kwargs["lr"], kwargs.get("beta1", 0.9)
+    if kwargs.get("form", "classic") == "classic":
+        right = "ŵ = w + β₁m (L2781)"
+        slips = {"w itself: the gradient must be taken at the look-ahead point": w,
+                 "w − β₁m: the look-ahead has the wrong sign": w - beta * m,
+                 "w + ηβ₁m: in the classic form m already contains η": w + lr * beta * m}
+    else:
+        right = "ŵ = w − ηβ₁m (L2785)"
+        slips = {"w itself: the gradient must be taken at the look-ahead point": w,
+                 "w + ηβ₁m: the look-ahead has the wrong sign": w + lr * beta * m,
+                 "w − β₁m: in the EMA form m is in units of a gradient, so the look-ahead needs η": w - beta * m}
+    if not isinstance(got, np.ndarray) or got.shape != w.shape:
+        return
+    for why, value in slips.items():
+        if compare("", got, value, rtol=RTOL, floor=FLOOR).ok:
+            ctx.fail(f"{where} {why}; {right}", diagnosis="nesterov")
+
+
+def _no_one_minus_beta(ctx: CheckContext, where: str, got, expected: list[np.ndarray], beta: float) -> None:
+    """m ← β₁m + g (no 1 − β₁) gives exactly 1/(1 − β₁) times the EMA."""
+    if beta == 0.0 or not (isinstance(got, list) and len(got) == len(expected) and all(
+            isinstance(g, np.ndarray) and g.shape == e.shape for g, e in zip(got, expected, strict=True))):
+        return
+    if all(compare("", g, e / (1.0 - beta), rtol=RTOL, floor=FLOOR).ok for g, e in zip(got, expected, strict=True)):
+        ctx.fail(f"{where}, self.m is 1/(1 − β₁) = {1 / (1 - beta):.4g} times the expected average: the EMA "
+                 f"weighs the new gradient by (1 − β₁): m ← β₁m + (1 − β₁)g (L2745)", diagnosis="factor")
+
+
+def _gradient_units(ctx: CheckContext, where: str, got, expected: list[np.ndarray], lr: float) -> None:
+    """The classic form keeps m in units of a step (m = −η·Σβ^i g); the PyTorch form m ← βm + g, w ← w − ηm has
+    the same path but m in units of a gradient, −m/η. Name it: the state check would only say 'a factor'."""
+    if not (isinstance(got, list) and len(got) == len(expected)
+            and all(isinstance(g, np.ndarray) and g.shape == e.shape for g, e in zip(got, expected, strict=True))):
+        return
+    if any(not compare("", g, e, rtol=RTOL, floor=FLOOR).ok for g, e in zip(got, expected, strict=True)) and all(
+            compare("", g, -e / lr, rtol=RTOL, floor=FLOOR).ok for g, e in zip(got, expected, strict=True)):
+        ctx.fail(f"{where}, self.m is −1/η times the classic velocity: you keep m in units of a gradient "
+                 f"(m ← β₁m + g, w ← w − ηm, as PyTorch does). The classic form of L2736 keeps it in units of a "
+                 f"step: m ← β₁m − ηg, then w ← w + m. For Momentum the path is the same; the state (and Nesterov's "
+                 f"look-ahead w + β₁m) is not.", diagnosis="state")
+
+
 def compare_run(ctx: CheckContext, cls: str, kwargs: dict, snaps: list[dict], reference: list[dict],
                 points: bool = False, problem: tuple[list, list, list] | None = None) -> None:
     """Every step: t, m, v (as the optimizer keeps them), the gradient points (Nesterov), then the values.
@@ -101,13 +150,20 @@ def compare_run(ctx: CheckContext, cls: str, kwargs: dict, snaps: list[dict], re
                        f"{where}, self.t is {t!r}; it counts the steps taken: 0 before the first step, {ref['t']} "
                        f"now. Increment it at the start of step(), before the bias correction uses it.",
                        diagnosis="off_by_one")
+        if points:  # first: a wrong look-ahead is the cause of a wrong m
+            for k, (g, e) in enumerate(zip(snap["points"][0], ref["points"], strict=True)):
+                if s > 0:
+                    _lookahead_slips(ctx, f"in step {s + 1} of {label}, closure() saw parameter {k} at", g, kwargs,
+                                     reference[s - 1]["values"][k], reference[s - 1]["m"][k])
+                ctx.expect_close(f"in step {s + 1} of {label}, the point where closure() saw parameter {k} (the "
+                                 f"look-ahead ŵ)", g, e, rtol=RTOL, floor=FLOOR)
+        if cls in ("Momentum", "Nesterov") and kwargs.get("form", "classic") == "classic":
+            _gradient_units(ctx, where, snap.get("m"), ref["m"], kwargs["lr"])
+        if cls in ("Momentum", "Nesterov", "Adam") and kwargs.get("form", "ema") == "ema":
+            _no_one_minus_beta(ctx, where, snap.get("m"), ref["m"], kwargs.get("beta1", 0.9))
         for name in ("m", "v"):
             if name in SLOTS[cls]:
                 _expect_slot(ctx, f"{where}, self.{name}", snap.get(name), ref[name], name)
-        if points:
-            for k, (g, e) in enumerate(zip(snap["points"][0], ref["points"], strict=True)):
-                ctx.expect_close(f"in step {s + 1} of {label}, the point where closure() saw parameter {k} (the "
-                                 f"look-ahead ŵ)", g, e, rtol=RTOL, floor=FLOOR)
         for k, (g, e) in enumerate(zip(snap["values"], ref["values"], strict=True)):
             result = compare(f"{where}, parameter {k}'s value", g, e, rtol=RTOL, floor=FLOOR)
             if not result.ok and problem is not None and cls in ("Adam", "RMSProp") and isinstance(g, np.ndarray):
@@ -136,6 +192,28 @@ def exact(ctx: CheckContext, cls: str, settings: list[dict], curved: bool = Fals
         snaps = run(ctx, cls, kwargs, w0, curvature, offsets)
         compare_run(ctx, cls, kwargs, snaps, _trajectory(cls, kwargs, w0, curvature, offsets),
                     points=cls == "Nesterov", problem=(w0, curvature, offsets))
+    _defaults(ctx, cls, {k: v for k, v in settings[0].items() if k == "lr" or (k, v) == ("form", "ema")},
+              curved=curved, scale=scale)
+
+
+DEFAULTS = {"Momentum": 'beta1=0.9, form="classic"', "Nesterov": 'beta1=0.9, form="classic"',
+            "RMSProp": "beta2=0.9, eps=1e-8", "Adam": "beta1=0.9, beta2=0.999, eps=1e-8"}
+
+
+def _defaults(ctx: CheckContext, cls: str, kwargs: dict, curved: bool, scale: float) -> None:
+    """The same optimizer with only lr (and the form) given: the README's defaults fill in the rest."""
+    if cls not in DEFAULTS:
+        return
+    w0, curvature, offsets = _problem(ctx, SHAPES_LOCAL, curved=curved, scale=scale)
+    snaps = run(ctx, cls, kwargs, w0, curvature, offsets)
+    reference = _trajectory(cls, kwargs, w0, curvature, offsets)
+    for s, (snap, ref) in enumerate(zip(snaps, reference, strict=True)):
+        for k, (g, e) in enumerate(zip(snap["values"], ref["values"], strict=True)):
+            ctx.expect(compare("", g, e, rtol=RTOL, floor=FLOOR).ok,
+                       f"{_label(cls, kwargs)}, the other arguments left at their defaults: parameter {k} differs "
+                       f"from the reference after step {s + 1}, though your runs with every argument given were "
+                       f"right. Check the defaults in your signature: {cls}(params, lr, {DEFAULTS[cls]}) as in the "
+                       f"README", diagnosis="mismatch")
 
 
 # --- exact trajectories --------------------------------------------------------------------------
