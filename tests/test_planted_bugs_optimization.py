@@ -82,8 +82,9 @@ BUGS = [
     Bug("minibatch-sgd", "the last partial batch dropped", "range(0, len(y), batch_size)",
         "range(0, len(y) - batch_size + 1, batch_size)", "shape", "batch sizes"),
     Bug("minibatch-sgd", "η/t restarts every epoch", "    t = 0\n    for _ in range(epochs):\n",
-        "    for _ in range(epochs):\n        t = 0\n", None, "decay=True"),
-    Bug("minibatch-sgd", "the partial batch's gradient divided by batch_size", "/ len(yb)", "/ batch_size", None, None),
+        "    for _ in range(epochs):\n        t = 0\n", None, "restarts at t = 1 in every epoch"),
+    Bug("minibatch-sgd", "the partial batch's gradient divided by batch_size", "/ len(yb)", "/ batch_size", None,
+        "the batch's own size"),
     # --- adam-fused-kernels (each grading runs the CUDA simulator: two rows only)
     Bug("adam-fused-kernels", "the CUDA wrapper updates on the host (copy back, @njit, copy_to_device)",
         "    adam_kernel[blocks, THREADS](d_w, d_g, d_m, d_v, lr, beta1, beta2, eps, 1.0 - beta1**t, 1.0 - beta2**t)",

@@ -75,9 +75,42 @@ def _run(ctx: CheckContext, X, y, w0, b, epochs, eta, decay, seed) -> tuple[np.n
     w = ctx.expect_array(f"w from {label}", out[0], w0.shape)
     losses = ctx.expect_array(f"the losses from {label}", out[1], (steps,))
     ref_w, ref_losses = ro.sgd_linreg(X, y, w0, b, epochs, eta, decay, seed)
+    if not np.allclose(losses, ref_losses, rtol=1e-9, atol=0.0):
+        for why, flags in SLIPS.items():
+            if (decay or not (flags.get("restart_t") or flags.get("sqrt_t"))) and np.allclose(
+                    losses, _slip(X, y, w0, b, epochs, eta, decay, seed, **flags), rtol=1e-9, atol=0.0):
+                ctx.fail(f"the losses from {label}: {why}", diagnosis="mismatch")
     ctx.expect_close(f"the losses from {label}", losses, ref_losses, rtol=1e-9)
     ctx.expect_close(f"w from {label}", w, ref_w, rtol=1e-9)
     return w, losses
+
+
+SLIPS = {
+    "η/t restarts at t = 1 in every epoch; t counts every step of the run (t = 1, 2, ... over all epochs)":
+        {"restart_t": True},
+    "the steps are η/√t; this exercise decays as η/t (the schedule of L2718 that satisfies both Robbins–Monro conditions)": {"sqrt_t": True},
+    "each loss is measured after the step; record the batch's loss BEFORE updating w with its gradient":
+        {"loss_after": True},
+    "the last, smaller batch is divided by batch_size; the mean over a batch divides by the batch's own size":
+        {"divide_by_b": True},
+    "every epoch draws from a fresh default_rng(seed), so every epoch has the same order; make ONE rng before "
+    "the epochs and pass it to minibatches each time": {"fresh_rng": True},
+}
+
+
+def _slip(X, y, w0, b, epochs, eta, decay, seed, restart_t=False, loss_after=False, divide_by_b=False,
+          fresh_rng=False, sqrt_t=False) -> np.ndarray:
+    """The losses of sgd_linreg with one of the usual mistakes."""
+    rng, w, losses, t = np.random.default_rng(seed), np.array(w0, dtype=np.float64), [], 0
+    for _ in range(epochs):
+        t = 0 if restart_t else t
+        for idx in ro.minibatch_order(len(y), b, np.random.default_rng(seed) if fresh_rng else rng):
+            t += 1
+            Xb, yb = X[idx], y[idx]
+            r = Xb @ w - yb
+            w = w - (eta / (np.sqrt(t) if sqrt_t else t) if decay else eta) * 2.0 * Xb.T @ r / (b if divide_by_b else len(yb))
+            losses.append(float(np.mean((Xb @ w - yb) ** 2)) if loss_after else float(np.mean(r * r)))
+    return np.array(losses)
 
 
 def _problem(ctx: CheckContext, n: int, d: int, noise: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
