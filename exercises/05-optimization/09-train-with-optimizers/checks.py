@@ -26,7 +26,9 @@ def _blobs(ctx: CheckContext, n: int, c: int) -> tuple[np.ndarray, np.ndarray]:
     return centers[y] + ctx.rng.normal(size=(n, 2)), y
 
 
-def _reference(X: np.ndarray, y: np.ndarray, name: str, hyper: dict, steps: int):
+def _reference(X: np.ndarray, y: np.ndarray, name: str, hyper: dict, steps: int, scale: float = 1.0,
+               train_b: bool = True):
+    """The reference run; scale and train_b reproduce the usual slips (a summed gradient, b never trained)."""
     n, d = X.shape
     c = int(y.max()) + 1
     W, b = np.zeros((d, c)), np.zeros(c)
@@ -43,7 +45,8 @@ def _reference(X: np.ndarray, y: np.ndarray, name: str, hyper: dict, steps: int)
         losses.append(float(np.mean(ref.cross_entropy(P, y))))
         G = ref.cross_entropy_backward(P, y, np.ones(n) / n)  # ∂ mean CE / ∂P ...
         G = ref.softmax_backward(P, G)  # ... and through the softmax: (P − onehot) / N
-        _, gW, gb = ref.affine_backward(G, X, pW)
+        _, gW, gb = ref.affine_backward(G * scale, X, pW)
+        gb = gb if train_b else np.zeros_like(gb)
         if name == "SGD":
             W, b = ro.sgd_step(W, gW, lr), ro.sgd_step(b, gb, lr)
         elif name in ("Momentum", "Nesterov"):
@@ -74,6 +77,25 @@ def exact(ctx: CheckContext) -> None:
             W, b, losses = _train(ctx, X, y, name, hyper, 6)
             rW, rb, rlosses = _reference(X, y, name, hyper, 6)
             label = f"train(X, y, {name!r}, ...) for N = {n}, C = {c}"
+            if not np.allclose(losses, rlosses, rtol=1e-8, atol=1e-12):
+                slips = {f"the gradient is summed over the N = {n} examples; the loss is the mean, so its gradient "
+                         f"is (P − onehot)/N": _reference(X, y, name, hyper, 6, scale=float(n))[2],
+                         "b never moves: the closure must set b.grad = the column sums of (P − onehot)/N too":
+                         _reference(X, y, name, hyper, 6, train_b=False)[2]}
+                if name == "Nesterov":
+                    slips["the gradient is taken at w, not at the look-ahead point: for Nesterov call "
+                          "opt.step(closure) and let the optimizer call closure() at ŵ"] = \
+                        _reference(X, y, "Momentum", hyper, 6)[2]
+                for why, value in slips.items():
+                    if np.allclose(losses, value, rtol=1e-8, atol=1e-12):
+                        ctx.fail(f"the losses of {label}: {why}", diagnosis="mismatch")
+                if name != "Nesterov" and np.allclose(losses[:-1], rlosses[1:], rtol=1e-8, atol=1e-12):
+                    ctx.fail(f"the losses of {label} are one step late: the closure records the loss at the point "
+                             f"where it computes the gradient, before opt.step() moves W and b", diagnosis="mismatch")
+                if not np.isclose(losses[0], rlosses[0], rtol=1e-8, atol=1e-12):
+                    ctx.fail(f"the first loss of {label} is {losses[0]:.6g}; with W = 0 and b = 0 every class has "
+                             f"probability 1/C, so it is log C = {rlosses[0]:.6g}. Start from zeros and record the "
+                             f"loss before the first step", diagnosis="mismatch")
             ctx.expect_close(f"the losses of {label}", losses, rlosses, rtol=1e-8, floor=1e-12)
             ctx.expect_close(f"W of {label}", W, rW, rtol=1e-8, floor=1e-12)
             ctx.expect_close(f"b of {label}", b, rb, rtol=1e-8, floor=1e-12)
