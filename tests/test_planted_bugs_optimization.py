@@ -125,7 +125,11 @@ BUGS = [
         "        grad = block_backward(grad, hs[layer], As[layer], bs[layer], residual)[0]\n"
         "        norms[layer] = np.linalg.norm(grad)",
         "        norms[layer] = np.linalg.norm(grad)\n"
-        "        grad = block_backward(grad, hs[layer], As[layer], bs[layer], residual)[0]", None, "stack_grad_norms"),
+        "        grad = block_backward(grad, hs[layer], As[layer], bs[layer], residual)[0]", None,
+        "at the output of block l"),
+    Bug("residual-gradient-flow", "each block's backward run at its output h_{l+1}",
+        "grad = block_backward(grad, hs[layer], As[layer]", "grad = block_backward(grad, hs[layer + 1], As[layer]",
+        None, "pass the block's INPUT"),
     Bug("residual-gradient-flow", "the skip connection inside the tanh",
         "    out = np.tanh(x @ A + b)\n    return out + x if residual else out",
         "    return np.tanh(x @ A + b + x) if residual else np.tanh(x @ A + b)", None, "residual=True"),

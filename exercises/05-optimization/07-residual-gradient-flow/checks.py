@@ -68,6 +68,25 @@ def gradient_flow(ctx: CheckContext) -> None:
         got = ctx.expect_array(f"stack_grad_norms(..., residual={residual})",
                                ctx.call("stack_grad_norms", x, As, bs, G, residual), (DEPTH,))
         expected = ro.stack_grad_norms(x, As, bs, G, residual)
+        if not np.allclose(got, expected, rtol=1e-7, atol=0.0):
+            # The usual slips: the list backwards, or each norm taken one block too late (at the block's output).
+            at_output = np.append(expected[1:], np.linalg.norm(G))
+            hs = [x]
+            for A, b in zip(As, bs, strict=True):
+                hs.append(ro.block_forward(hs[-1], A, b, residual))
+            late, grad = np.zeros(len(As)), G
+            for layer in range(len(As) - 1, -1, -1):  # block l's backward at its OUTPUT h_{l+1}
+                grad = ro.block_backward(grad, hs[layer + 1], As[layer], bs[layer], residual)[0]
+                late[layer] = np.linalg.norm(grad)
+            for why, value in (("lists the norms from the last block to the first; entry l belongs to h_l, the "
+                                "input of block l (0 = the stack's input)", expected[::-1]),
+                               ("takes each norm at the output of block l (before back-propagating through it); "
+                                "entry l is ‖∂L/∂h_l‖ at its INPUT, so the last entry already went through the last "
+                                "block", at_output),
+                               ("runs block l's backward at its output h_{l+1}; the derivative tanh' belongs to the "
+                                "block's own pre-activation, h_l A_l + b_l, so pass the block's INPUT h_l", late)):
+                if np.allclose(got, value, rtol=1e-7, atol=0.0):
+                    ctx.fail(f"stack_grad_norms(..., residual={residual}) {why}", diagnosis="mismatch")
         ctx.expect_close(f"stack_grad_norms(x, As, bs, G, residual={residual}) for {DEPTH} blocks, x {(n, d)}", got,
                          expected, rtol=1e-7)
         curves[name] = got
