@@ -113,7 +113,7 @@ BUGS = [
     # --- batchnorm-kernels (the CUDA simulator is slow: one row)
     Bug("batchnorm-kernels", "the reduction reads only the first THREADS rows (no block-stride loop)",
         "    for i in range(tid, n, THREADS):\n        s += x[i, j]\n", "    if tid < n:\n        s += x[tid, j]\n",
-        None, "bn_forward_cuda"),
+        "cuda", "stride over the rows"),
     Bug("batchnorm-kernels", "the CUDA forward computed on the host by the @njit function",
         "def bn_forward_cuda(x, gamma, beta, eps):\n",
         "def bn_forward_cuda(x, gamma, beta, eps):\n"
