@@ -42,6 +42,9 @@ def _choice(ctx: CheckContext, key: str, options: str) -> str:
 
 def _expect_number(ctx: CheckContext, key: str, expected: float, why_wrong: str, rel: float = 1e-6) -> None:
     got = _number(ctx, key)
+    if not math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12) and math.isclose(got, expected, rel_tol=0.02):
+        ctx.fail(f"{key} = {got:g} is close, but rounded too early: give at least 4 significant digits (keep full "
+                 f"precision until the end)", diagnosis="mismatch")
     ctx.expect(math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12), f"{key} = {got:g} is not right. {why_wrong}",
                diagnosis="mismatch")
 
