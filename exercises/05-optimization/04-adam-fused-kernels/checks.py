@@ -31,14 +31,36 @@ def _problem(ctx: CheckContext, n: int) -> tuple[np.ndarray, list[np.ndarray], n
     return w, grads, m, v
 
 
+def _slips(w, m, v, lr, b1, b2, eps, t) -> dict[str, np.ndarray]:
+    """What the usual mistakes make of w in step t (m and v: this step's, already checked)."""
+    slips = {"has ε inside the square root: L2819 divides by √v̂ + ε":
+             w - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps),
+             "has no bias correction: divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ (L2819)": w - lr * m / (np.sqrt(v) + eps),
+             "uses 1 − β₂ᵗ for m and 1 − β₁ᵗ for v: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)":
+             w - lr * (m / (1 - b2**t)) / (np.sqrt(v / (1 - b1**t)) + eps)}
+    for other in (t - 1, t + 1):
+        if other >= 1:
+            slips[f"bias-corrects with t = {other}: the step number t is the one passed in (the first step is t = 1)"] \
+                = w - lr * (m / (1 - b1**other)) / (np.sqrt(v / (1 - b2**other)) + eps)
+    return slips
+
+
 def _compare_steps(ctx: CheckContext, name: str, snaps: list, w, grads, m, v, hyper) -> None:
     lr, b1, b2, eps = hyper
     n = len(w)
     for s, (snap, g) in enumerate(zip(snaps, grads, strict=True)):
-        w, m, v = ro.adam_step(w, m, v, g, lr, b1, b2, eps, s + 1)
-        where = f"after step t = {s + 1} of {name}(..., lr={lr}, beta1={b1}, beta2={b2}, eps={eps:g}, t) on n = {n}"
+        w_prev, t, before = w, s + 1, {"w": w, "m": m, "v": v}
+        w, m, v = ro.adam_step(w, m, v, g, lr, b1, b2, eps, t)
+        where = f"after step t = {t} of {name}(..., lr={lr}, beta1={b1}, beta2={b2}, eps={eps:g}, t) on n = {n}"
         for key, expected in (("m", m), ("v", v), ("w", w)):
             got = ctx.expect_array(f"{key} {where}", snap[key], (n,))
+            if np.array_equal(got, before[key]):
+                ctx.fail(f"{key} {where} did not change: the update must land in the very array you were given "
+                         f"(in place), not in a copy or a new array", diagnosis="not_in_place")
+            if key == "w" and not np.allclose(got, expected, rtol=RTOL, atol=FLOOR):
+                for why, value in _slips(w_prev, m, v, lr, b1, b2, eps, t).items():
+                    if np.allclose(got, value, rtol=RTOL, atol=FLOOR):
+                        ctx.fail(f"w {where} {why}", diagnosis="mismatch")
             ctx.expect_close(f"{key} {where} (the array you were given, updated in place)", got, expected, rtol=RTOL,
                              floor=FLOOR)
 
