@@ -76,6 +76,13 @@ def standardize(ctx: CheckContext) -> None:
                 ctx.fail("standardize uses the mean and std of the training AND test sets: the test set leaks into "
                          "the preprocessing, so test scores are optimistic. Compute them on X_train only and apply "
                          "them to both.", diagnosis="leak")
+            if k == 1 and _matches(got, (X - X.mean(0)) / X.std(0)):
+                ctx.fail("standardize scales X_test with the test set's own mean and std: the test set is data the "
+                         "model has never seen, so it gets the TRAINING statistics, the same shift and scale as the "
+                         "data the model learned from", diagnosis="leak")
+            if n_train > 1 and _matches(got, (X - mean) / X_train.std(axis=0, ddof=1)):
+                ctx.fail(f"standardized {name} divides by the sample std (ddof=1); this exercise uses np.std's "
+                         f"default, ddof=0, as the buggy code does", diagnosis="mismatch")
             ctx.expect_close(f"standardized {name} ({n_train} training and {n_test} test rows, {d} features)", got,
                              (X - mean) / std, rtol=1e-9)
 
