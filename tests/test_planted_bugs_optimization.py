@@ -69,6 +69,9 @@ BUGS = [
     # --- schedules-clipping
     Bug("schedules-clipping", "step decay counted from t = 0", "(t - 1) // every", "t // every", "off_by_one",
         "shifted by one"),
+    Bug("schedules-clipping", "the spectral norm of a matrix instead of the norm of all entries",
+        "norm = np.sqrt(np.sum(g * g))", "norm = np.linalg.norm(g, 2) if g.ndim == 2 else np.linalg.norm(g)",
+        "mismatch", "largest singular value"),
     Bug("schedules-clipping", "global clipping per tensor", "return [g * scale for g in grads], norm",
         "return [clip_by_norm(g, tau) for g in grads], norm", "not_summed", "its own norm"),
     Bug("schedules-clipping", "clip_by_value clamps the caller's arrays in place",

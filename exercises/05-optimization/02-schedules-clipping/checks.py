@@ -91,8 +91,18 @@ def by_norm(ctx: CheckContext) -> None:
             label = f"clip_by_norm(g, {tau:.4g}) for ‖g‖ = {norm:.4g}"
             got = ctx.expect_array(label, _fresh(ctx, label, ctx.probe("clip_one", g, tau, label="clip_by_norm")),
                                    shape)
-            ctx.expect_close(f"clip_by_norm(g, τ = {tau:.4g}) for g of shape {shape} and ‖g‖₂ = {norm:.4g}", got,
-                             ro.clip_by_norm(g, tau), rtol=1e-12)
+            label = f"clip_by_norm(g, τ = {tau:.4g}) for g of shape {shape} and ‖g‖₂ = {norm:.4g}"
+            if tau < norm:
+                others = {"the largest |entry| (the max norm)": float(np.max(np.abs(g))),
+                          "the sum of |entries| (the L1 norm)": float(np.sum(np.abs(g)))}
+                if g.ndim == 2 and min(g.shape) > 1:
+                    others["the largest singular value (np.linalg.norm(g, 2) of a matrix)"] = float(
+                        np.linalg.norm(g, 2))
+                for what, other in others.items():
+                    if other > tau and not np.isclose(other, norm) and np.allclose(got, g * (tau / other), rtol=1e-9):
+                        ctx.fail(f"{label}: your g is rescaled by τ over {what}; eq. (32) uses the Euclidean norm "
+                                 f"of ALL entries, √(Σ g²)", diagnosis="mismatch")
+            ctx.expect_close(label, got, ro.clip_by_norm(g, tau), rtol=1e-12)
 
 
 @check("clip_by_global_norm: one norm over all tensors, one common scale, and that norm returned", points=3)
