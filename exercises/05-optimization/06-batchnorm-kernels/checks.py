@@ -79,7 +79,11 @@ def _forward(ctx: CheckContext, name: str, shapes: list) -> None:
         Y, M, V, _ = ro.batchnorm_train(x, gamma, beta, EPS)
         where = f"from {name} for x of shape {(b, c)}"
         _close(ctx, name, f"mean {where}", ctx.expect_array("mean", mean, (c,)), M)
-        _close(ctx, name, f"var {where} (biased: ÷ B)", ctx.expect_array("var", var, (c,)), V)
+        var = ctx.expect_array("var", var, (c,))
+        if b > 1 and not np.allclose(var, V, rtol=RTOL, atol=FLOOR) and np.allclose(var, V * b / (b - 1), rtol=1e-7):
+            ctx.fail(f"var {where} is the unbiased variance (÷ (B − 1)); batch normalization uses the biased one, "
+                     f"÷ B (L2950)", diagnosis="batch_factor")
+        _close(ctx, name, f"var {where} (biased: ÷ B)", var, V)
         _close(ctx, name, f"y {where}", ctx.expect_array("y", y, (b, c)), Y)
 
 
