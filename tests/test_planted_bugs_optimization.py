@@ -115,10 +115,10 @@ BUGS = [
         "does not accumulate"),
     Bug("batchnorm", "ε outside the square root", "self.inv = 1.0 / np.sqrt(var + self.eps)",
         "self.inv = 1.0 / (np.sqrt(var) + self.eps)", None, "ε outside the square root"),
-    # --- batchnorm-kernels (the CUDA simulator is slow: one row)
-    Bug("batchnorm-kernels", "the reduction reads only the first THREADS rows (no block-stride loop)",
-        "    for i in range(tid, n, THREADS):\n        s += x[i, j]\n", "    if tid < n:\n        s += x[tid, j]\n",
-        "cuda", "stride over the rows"),
+    # --- batchnorm-kernels (the CUDA simulator is slow: two rows)
+    Bug("batchnorm-kernels", "no cuda.syncthreads() between the levels of the tree reduction",
+        "            buf[tid] += buf[tid + step]\n        cuda.syncthreads()\n",
+        "            buf[tid] += buf[tid + step]\n", "cuda", "no cuda.syncthreads() in it"),
     Bug("batchnorm-kernels", "the CUDA forward computed on the host by the @njit function",
         "def bn_forward_cuda(x, gamma, beta, eps):\n",
         "def bn_forward_cuda(x, gamma, beta, eps):\n"

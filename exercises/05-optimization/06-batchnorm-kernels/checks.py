@@ -146,6 +146,36 @@ def _kernel_problem(source: str, name: str, reduction: bool) -> tuple[str, str] 
     return None
 
 
+def _unsynced_tree_level(source: str) -> str | None:
+    """The line of a loop in a @cuda.jit function that combines two entries of one array (buf[tid] += buf[tid +
+    step]: a level of the tree) but has no cuda.syncthreads() in its body, or None. Without the barrier a thread
+    reads its partner's entry before the partner has written it (and the simulator hides this only by luck)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
+        if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
+            continue
+        for loop in (n for n in ast.walk(fn) if isinstance(n, ast.While | ast.For)):
+            for node in ast.walk(loop):
+                if isinstance(node, ast.AugAssign | ast.Assign):
+                    targets = [node.target] if isinstance(node, ast.AugAssign) else node.targets
+                    # buf[tid] op= buf[tid + step]: a thread-dependent slot combined with ANOTHER slot of the
+                    # same array (buf[tid] += x[i] or thread 0's serial buf[0] += buf[k] need no barrier here).
+                    writes = [t for t in targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                              and any(isinstance(v, ast.Name) for v in ast.walk(t.slice))]
+                    reads = [r for r in ast.walk(node.value) if isinstance(r, ast.Subscript)
+                             and isinstance(r.value, ast.Name)]
+                    partner = any(w.value.id == r.value.id and ast.dump(w.slice) != ast.dump(r.slice)
+                                  for w in writes for r in reads)
+                    if partner and not any(isinstance(c, ast.Call) and ast.unparse(c.func).endswith(
+                            "syncthreads") for c in ast.walk(loop)):
+                        return f"line {node.lineno} of {fn.name}"
+    return None
+
+
 @check("the four kernels are @cuda.jit; the reductions use shared memory and syncthreads (read from your source)",
        points=1, target="cuda")
 def kernel_source(ctx: CheckContext) -> None:
@@ -153,6 +183,12 @@ def kernel_source(ctx: CheckContext) -> None:
         problem = _kernel_problem(ctx.source, name, name in REDUCTIONS)
         if problem:
             ctx.fail(problem[0], diagnosis=problem[1])
+    where = _unsynced_tree_level(ctx.source)
+    if where:
+        ctx.fail(f"the tree reduction at {where} adds two entries of the shared array inside a loop with no "
+                 f"cuda.syncthreads() in it: a thread may read its partner's entry before the partner has written "
+                 f"it. Put cuda.syncthreads() after every level (inside the loop, outside the `if tid < step`).",
+                 diagnosis="cuda")
 
 
 @check("bn_forward_cuda: mean, var and y, batch sizes that are not multiples of the block", points=3, target="cuda")
