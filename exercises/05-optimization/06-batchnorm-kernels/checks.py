@@ -187,7 +187,7 @@ def kernel_source(ctx: CheckContext) -> None:
     if where:
         ctx.fail(f"the tree reduction at {where} adds two entries of the shared array inside a loop with no "
                  f"cuda.syncthreads() in it: a thread may read its partner's entry before the partner has written "
-                 f"it. Put cuda.syncthreads() after every level (inside the loop, outside the `if tid < step`).",
+                 f"it. Put cuda.syncthreads() after every level (inside the loop, outside the `if tid < step`: every thread of the block must reach it).",
                  diagnosis="cuda")
 
 
