@@ -170,8 +170,9 @@ def _unsynced_tree_level(source: str) -> str | None:
                              and isinstance(r.value, ast.Name)]
                     partner = any(w.value.id == r.value.id and ast.dump(w.slice) != ast.dump(r.slice)
                                   for w in writes for r in reads)
-                    if partner and not any(isinstance(c, ast.Call) and ast.unparse(c.func).endswith(
-                            "syncthreads") for c in ast.walk(loop)):
+                    # the barrier is a statement of the loop body itself: inside an `if` some threads skip it
+                    if partner and not any(isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)
+                                           and ast.unparse(st.value.func).endswith("syncthreads") for st in loop.body):
                         return f"line {node.lineno} of {fn.name}"
     return None
 
@@ -186,9 +187,9 @@ def kernel_source(ctx: CheckContext) -> None:
     where = _unsynced_tree_level(ctx.source)
     if where:
         ctx.fail(f"the tree reduction at {where} adds two entries of the shared array inside a loop with no "
-                 f"cuda.syncthreads() in it: a thread may read its partner's entry before the partner has written "
-                 f"it. Put cuda.syncthreads() after every level (inside the loop, outside the `if tid < step`: every thread of the block must reach it).",
-                 diagnosis="cuda")
+                 f"cuda.syncthreads() that every thread reaches: a thread may read its partner's entry before the "
+                 f"partner has written it. Put cuda.syncthreads() after every level, inside the loop but outside "
+                 f"the `if tid < step` (every thread of the block must reach the barrier).", diagnosis="cuda")
 
 
 @check("bn_forward_cuda: mean, var and y, batch sizes that are not multiples of the block", points=3, target="cuda")
