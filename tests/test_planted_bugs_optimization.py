@@ -118,7 +118,7 @@ BUGS = [
     # --- batchnorm-kernels (the CUDA simulator is slow: two rows)
     Bug("batchnorm-kernels", "no cuda.syncthreads() between the levels of the tree reduction",
         "            buf[tid] += buf[tid + step]\n        cuda.syncthreads()\n",
-        "            buf[tid] += buf[tid + step]\n", "cuda", "no cuda.syncthreads() in it"),
+        "            buf[tid] += buf[tid + step]\n", "cuda", "that every thread reaches"),
     Bug("batchnorm-kernels", "the CUDA forward computed on the host by the @njit function",
         "def bn_forward_cuda(x, gamma, beta, eps):\n",
         "def bn_forward_cuda(x, gamma, beta, eps):\n"
