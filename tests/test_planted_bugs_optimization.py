@@ -95,8 +95,8 @@ BUGS = [
         "    adam_update_njit(w, g, m, v, lr, beta1, beta2, eps, t)\n"
         "    d_w.copy_to_device(w)\n    d_m.copy_to_device(m)\n    d_v.copy_to_device(v)", "cuda",
         "has to run in your kernel"),
-    Bug("adam-fused-kernels", "the host passes t − 1 for the bias correction", "1.0 - beta1**t, 1.0 - beta2**t)",
-        "1.0 - beta1**max(t - 1, 1), 1.0 - beta2**max(t - 1, 1))", "mismatch", "bias-corrects with t = 1"),
+    Bug("adam-fused-kernels", "the kernel without its bounds guard", "    if i < w.shape[0]:\n        mi",
+        "    if True:\n        mi", "shape", "guard with"),
     Bug("adam-fused-kernels", "a floor-division grid: the tail of w is never updated",
         "blocks = (n + THREADS - 1) // THREADS", "blocks = max(1, n // THREADS)", "cuda", "ceil"),
     # --- batchnorm
