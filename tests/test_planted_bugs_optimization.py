@@ -64,6 +64,9 @@ BUGS = [
     Bug("optimizers", "classic momentum in PyTorch's form (m in units of a gradient)",
         "m -= self.lr * g\n            p.value += m", "m += g\n            p.value -= self.lr * m", "state",
         "units of a gradient"),
+    Bug("optimizers", "Adam's m bias-corrected in place (self.m keeps m̂)",
+        "            m_hat = m / (1.0 - self.beta1**self.t)\n",
+        "            m /= 1.0 - self.beta1**self.t\n            m_hat = m\n", "state", "m itself was divided"),
     Bug("optimizers", "Adam's default β₂ = 0.99", "def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):",
         "def __init__(self, params, lr, beta1=0.9, beta2=0.99, eps=1e-8):", None, "defaults"),
     # --- schedules-clipping

@@ -113,12 +113,19 @@ def _lookahead_slips(ctx: CheckContext, where: str, got, kwargs: dict, w: np.nda
             ctx.fail(f"{where} {why}; {right}", diagnosis="nesterov")
 
 
-def _no_one_minus_beta(ctx: CheckContext, where: str, got, expected: list[np.ndarray], beta: float) -> None:
-    """m ← β₁m + g (no 1 − β₁) gives exactly 1/(1 − β₁) times the EMA."""
+def _no_one_minus_beta(ctx: CheckContext, where: str, got, expected: list[np.ndarray], beta: float,
+                       first_adam_step: bool = False) -> None:
+    """m ← β₁m + g (no 1 − β₁) gives exactly 1/(1 − β₁) times the EMA. In Adam's first step, so does dividing m
+    itself by 1 − β₁ᵗ (m̂ computed in place): the message names both."""
     if beta == 0.0 or not (isinstance(got, list) and len(got) == len(expected) and all(
             isinstance(g, np.ndarray) and g.shape == e.shape for g, e in zip(got, expected, strict=True))):
         return
     if all(compare("", g, e / (1.0 - beta), rtol=RTOL, floor=FLOOR).ok for g, e in zip(got, expected, strict=True)):
+        if first_adam_step:
+            ctx.fail(f"{where}, self.m is 1/(1 − β₁) = {1 / (1 - beta):.4g} times the expected m: either the EMA "
+                     f"misses its (1 − β₁) (m ← β₁m + (1 − β₁)g), or m itself was divided by 1 − β₁ᵗ (m /= ...): "
+                     f"the bias-corrected m̂ = m / (1 − β₁ᵗ) is a new array, and self.m keeps the plain average",
+                     diagnosis="state")
         ctx.fail(f"{where}, self.m is 1/(1 − β₁) = {1 / (1 - beta):.4g} times the expected average: the EMA "
                  f"weighs the new gradient by (1 − β₁): m ← β₁m + (1 − β₁)g (L2745)", diagnosis="factor")
 
@@ -160,7 +167,7 @@ def compare_run(ctx: CheckContext, cls: str, kwargs: dict, snaps: list[dict], re
         if cls in ("Momentum", "Nesterov") and kwargs.get("form", "classic") == "classic":
             _gradient_units(ctx, where, snap.get("m"), ref["m"], kwargs["lr"])
         if cls in ("Momentum", "Nesterov", "Adam") and kwargs.get("form", "ema") == "ema":
-            _no_one_minus_beta(ctx, where, snap.get("m"), ref["m"], kwargs.get("beta1", 0.9))
+            _no_one_minus_beta(ctx, where, snap.get("m"), ref["m"], kwargs.get("beta1", 0.9), cls == "Adam" and s == 0)
         for name in ("m", "v"):
             if name in SLOTS[cls]:
                 _expect_slot(ctx, f"{where}, self.{name}", snap.get(name), ref[name], name)

@@ -88,7 +88,8 @@ def _run(ctx: CheckContext, X, y, w0, b, epochs, eta, decay, seed) -> tuple[np.n
 SLIPS = {
     "η/t restarts at t = 1 in every epoch; t counts every step of the run (t = 1, 2, ... over all epochs)":
         {"restart_t": True},
-    "the steps are η/√t; this exercise decays as η/t (the schedule of L2718 that satisfies both Robbins–Monro conditions)": {"sqrt_t": True},
+    "the steps are η/√t; this exercise decays as η/t (the schedule of L2718 that satisfies both Robbins–Monro "
+    "conditions)": {"sqrt_t": True},
     "each loss is measured after the step; record the batch's loss BEFORE updating w with its gradient":
         {"loss_after": True},
     "the last, smaller batch is divided by batch_size; the mean over a batch divides by the batch's own size":
@@ -108,7 +109,8 @@ def _slip(X, y, w0, b, epochs, eta, decay, seed, restart_t=False, loss_after=Fal
             t += 1
             Xb, yb = X[idx], y[idx]
             r = Xb @ w - yb
-            w = w - (eta / (np.sqrt(t) if sqrt_t else t) if decay else eta) * 2.0 * Xb.T @ r / (b if divide_by_b else len(yb))
+            step = eta / (np.sqrt(t) if sqrt_t else t) if decay else eta
+            w = w - step * 2.0 * Xb.T @ r / (b if divide_by_b else len(yb))
             losses.append(float(np.mean((Xb @ w - yb) ** 2)) if loss_after else float(np.mean(r * r)))
     return np.array(losses)
 
