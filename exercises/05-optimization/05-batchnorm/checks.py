@@ -166,6 +166,10 @@ def eval_backward(ctx: CheckContext) -> None:
         rec = out["calls"][1]
         dx, dgamma, dbeta = ro.batchnorm_eval_backward(g, x, gamma, rec["running_mean"], rec["running_var"], EPS)
         where = f"after forward(x, train=False) for x of shape {(b, c)}"
-        _explain(ctx, f"dx {where}", rec["dx"], dx, {})
+        _explain(ctx, f"dx {where}", rec["dx"], dx,
+                 {"uses 1/√(σ² + ε) of the earlier TRAIN batch: the eval forward must store its own scale, "
+                  "1/√(running_var + ε), for backward": g * gamma / np.sqrt(x0.var(0) + EPS),
+                  "uses the statistics of this batch: in eval mode μ and σ² are the running ones, constants":
+                  g * gamma / np.sqrt(x.var(0) + EPS)})
         _explain(ctx, f"self.dgamma {where}", rec["dgamma"], dgamma, {})
         _explain(ctx, f"self.dbeta {where}", rec["dbeta"], dbeta, {})
