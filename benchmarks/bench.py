@@ -253,6 +253,7 @@ def main() -> None:
         table.add_row(r["id"], f"{r['median_s']:.3f}", f"{r['min_s']:.3f}", f"{r['max_s']:.3f}",
                       "yes" if r["median_s"] <= 0.5 else "NO", "yes" if r["all_passed"] else "NO")
     out.print(table)
+    out.print(_parts_table(catalog, grade_rows))
     out.print(f"check-solutions over {len(catalog)} exercises: cold {solutions['cold_median_s']:.2f} s, "
               f"warm {solutions['warm_median_s']:.2f} s (median of {solutions['runs']}); "
               f"cold/warm = {solutions['cold_median_s'] / solutions['warm_median_s']:.1f}x")
@@ -266,6 +267,22 @@ def main() -> None:
         full = sum(r["full"] for r in evaluations)
         table.add_row("total", str(used), str(full), f"{used / full:.3f}")
     out.print(table)
+
+
+def _parts_table(catalog, grade_rows: list[dict]) -> Table:
+    """Figure 1 per course part: how many exercises, their median and slowest grading, how many within 0.5 s."""
+    by_id = {r["id"]: r["median_s"] for r in grade_rows}
+    table = Table(title="grading one exercise, per course part (medians of the rows above)")
+    for column in ("part", "exercises", "median s", "slowest s", "<= 0.5 s"):
+        table.add_column(column)
+    parts: dict[str, list[float]] = {}
+    for exercise in catalog:
+        if exercise.id in by_id:
+            parts.setdefault(exercise.part, []).append(by_id[exercise.id])
+    for part, times in parts.items():
+        table.add_row(part, str(len(times)), f"{statistics.median(times):.3f}", f"{max(times):.3f}",
+                      f"{sum(t <= 0.5 for t in times)}/{len(times)}")
+    return table
 
 
 def main_tutor(args: argparse.Namespace) -> None:
