@@ -37,14 +37,27 @@ class Case:
     wrapper: str
     kernels: tuple[str, ...]
     reference: str  # a key of REFERENCE_LAUNCHES
-    args: Callable[[np.random.Generator, bool], list]  # (rng, sim) -> the wrapper's arguments
-    expected: Callable[..., np.ndarray]  # the grader's float64 reference for the same arguments
+    args: Callable[[np.random.Generator, bool], list]  # (rng, sim) -> the wrapper's arguments, on the host
+    expected: Callable[..., object]  # the grader's float64 reference for the same arguments (arrays: one vector)
+    # For a wrapper that takes device arrays and updates them in place (Adam): the arguments it is called with,
+    # made afresh from the host ones for every call, and its result read back from them after the call.
+    on_device: Callable[[list], list] | None = None
+    result: Callable[[list], object] | None = None
+
+
+def _flat(values: object) -> np.ndarray:
+    """A tuple of outputs (U, Y), (dx, dw, db), (w, m, v)... as one flat vector; a single array as it is."""
+    if isinstance(values, tuple | list):
+        return np.concatenate([np.ravel(v) for v in values])
+    return np.asarray(values)
 
 
 def _cases() -> list[Case]:
     from grader import reference as ref
     from grader import reference_conv as conv
+    from grader import reference_deepnets as deep
     from grader import reference_gpu as gpu
+    from grader import reference_optim as optim
 
     def sized(gpu_shape, sim_shape):
         return lambda rng, sim: [rng.standard_normal(sim_shape if sim else gpu_shape)]
@@ -74,6 +87,34 @@ def _cases() -> list[Case]:
         n, k, m = (9, 17, 5) if sim else (1024, 1000, 1030)
         return [rng.standard_normal((n, k)), rng.standard_normal((k, m))]
 
+    def bilinear_args(rng, sim):
+        g, i, j, k = (2, 5, 7, 3) if sim else (32, 200, 300, 96)
+        return [rng.standard_normal((g, i, k)), rng.standard_normal((g, j, k))]
+
+    def bilinear_back_args(rng, sim):
+        A, B = bilinear_args(rng, sim)
+        U, _ = deep.bilinear_sigmoid_forward(A, B)
+        return [A, B, U, rng.standard_normal(U.shape)]
+
+    def adam_args(rng, sim):
+        n = 70 if sim else 5_000_011
+        # w, g, m, v (nonzero moments, as in the middle of a run), lr, beta1, beta2, eps, t
+        return [rng.standard_normal(n), rng.standard_normal(n), 0.1 * rng.standard_normal(n),
+                0.1 * rng.uniform(0.0, 1.0, n), 0.01, 0.9, 0.999, 1e-8, 3]
+
+    def adam_on_device(args):
+        from numba import cuda
+
+        return [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in args]
+
+    def bn_args(rng, sim):
+        n, c = (11, 6) if sim else (4096, 2048)
+        return [rng.normal(0.5, 2.0, (n, c)), rng.uniform(0.5, 1.5, c), rng.standard_normal(c), 1e-5]
+
+    def bn_back_args(rng, sim):
+        x, gamma, _, eps = bn_args(rng, sim)
+        return [rng.standard_normal(x.shape), x, gamma, eps]
+
     return [
         Case("minibatch-affine", "matmul_cuda", ("matmul_kernel",), "matmul", matmul_args, ref.matmul),
         Case("elu-grid-stride-cuda", "elu_forward_cuda", ("elu_forward_kernel",), "elu_forward",
@@ -93,6 +134,20 @@ def _cases() -> list[Case]:
              pool_args, conv.maxpool_forward),
         Case("maxpool-backward-atomic-cuda", "maxpool_backward_cuda", ("maxpool_backward_kernel",),
              "maxpool_backward", pool_back_args, conv.maxpool_backward),
+        Case("bilinear-loops-njit", "bilinear_forward_cuda", ("bilinear_forward_kernel",), "bilinear_forward",
+             bilinear_args, deep.bilinear_sigmoid_forward),
+        Case("bilinear-loops-njit", "bilinear_backward_cuda", ("sigmoid_backward_kernel", "grad_a_kernel",
+             "grad_b_kernel"), "bilinear_backward", bilinear_back_args,
+             lambda *a: deep.bilinear_sigmoid_backward(*a)[:2]),  # (A_grad, B_grad); the wrapper keeps U_grad
+        # In place: the timed re-runs keep stepping the same device arrays (solution and reference alike);
+        # the drifting state leaves the time of a branch-free elementwise kernel as it is.
+        Case("adam-fused-kernels", "adam_update_cuda", ("adam_kernel",), "adam", adam_args,
+             lambda w, g, m, v, *hyper: optim.adam_step(w, m, v, g, *hyper), on_device=adam_on_device,
+             result=lambda a: tuple(a[k].copy_to_host() for k in (0, 2, 3))),  # w, m, v after the step
+        Case("batchnorm-kernels", "bn_forward_cuda", ("channel_stats_kernel", "normalize_kernel"), "bn_forward",
+             bn_args, lambda *a: optim.batchnorm_train(*a)[:3]),  # (y, mean, var); the solution keeps x̂
+        Case("batchnorm-kernels", "bn_backward_cuda", ("channel_stats_kernel", "channel_grad_sums_kernel",
+             "bn_dx_kernel"), "bn_backward", bn_back_args, optim.batchnorm_backward),
     ]
 
 
@@ -143,14 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     for case in _cases():
         module = _solution(case.exercise)
         inputs = case.args(rng, args.sim)
-        got = getattr(module, case.wrapper)(*inputs)
-        if isinstance(got, tuple):  # (dx, dw, db): compared as one flat vector
-            got = np.concatenate([g.ravel() for g in got])
-        expected = case.expected(*inputs)
+        call_args = case.on_device(inputs) if case.on_device else inputs
+        got = getattr(module, case.wrapper)(*call_args)
+        got = _flat(case.result(call_args) if case.result else got)
+        expected = _flat(case.expected(*inputs))
         ok = bool(np.shape(got) == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-6))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the simulator warns that its timings are bogus
-            (timing,) = probe.time_against_reference(module, list(case.kernels), case.wrapper, inputs,
+            timed_args = case.on_device(inputs) if case.on_device else inputs  # in place: a fresh state
+            (timing,) = probe.time_against_reference(module, list(case.kernels), case.wrapper, timed_args,
                                                      case.reference, repeats)
         solution_ms, reference_ms = timing["learner_ms"], timing["reference_ms"]
         timed = not args.sim and reference_ms > 0

@@ -1,8 +1,10 @@
 """The course's reference CUDA kernels, timed against the learner's on a real GPU (cuda_probe.py) and by
 benchmarks/gpu_kernels.py. Runs in the learner's process as part of the probe (it cannot import the grader).
 
-REFERENCE_LAUNCHES[name](*host_args) copies the inputs to the device once and returns the launches
-[(kernel, config, device_args)] that compute the reference result, ready to be re-run and timed.
+REFERENCE_LAUNCHES[name](*args), for the arguments of the solution wrapper it is timed against, copies the
+inputs to the device once (device arrays too: "adam" gets the Adam wrapper's device arrays and updates its own
+copies) and returns the launches [(kernel, config, device_args)] that compute the reference result, ready to be
+re-run and timed.
 """
 
 import math
@@ -304,6 +306,183 @@ def _elu_backward_launches(x, g, alpha=1.0, *_):
              (d_x, _flat(g), float(alpha), cuda.device_array(d_x.size)))]
 
 
+def _host(a):
+    """A host copy of a device array (the Adam wrapper takes device arrays); host arrays pass through."""
+    return a.copy_to_host() if hasattr(a, "copy_to_host") else a
+
+
+# --- chapter 3: the batched bilinear map U[h,i,j] = Σ_k A[h,i,k]·B[h,j,k], Y = σ(U), and its gradients ------
+
+
+@cuda.jit(device=True)
+def _ref_sigmoid(t):
+    if t >= 0.0:
+        return 1.0 / (1.0 + math.exp(-t))
+    z = math.exp(t)
+    return z / (1.0 + z)
+
+
+@cuda.jit
+def ref_bilinear_forward_kernel(A, B, U, Y):
+    """One thread per (h, i, j); x runs over j (the last axis of U, Y), z over h."""
+    j, i = cuda.grid(2)
+    h = cuda.blockIdx.z
+    if i < U.shape[1] and j < U.shape[2]:
+        s = 0.0
+        for k in range(A.shape[2]):
+            s += A[h, i, k] * B[h, j, k]
+        U[h, i, j] = s
+        Y[h, i, j] = _ref_sigmoid(s)
+
+
+@cuda.jit
+def ref_sigmoid_backward_kernel(U, Y_grad, U_grad):
+    for t in range(cuda.grid(1), U.size, cuda.gridsize(1)):
+        j, i, h = t % U.shape[2], (t // U.shape[2]) % U.shape[1], t // (U.shape[2] * U.shape[1])
+        s = _ref_sigmoid(U[h, i, j])
+        U_grad[h, i, j] = Y_grad[h, i, j] * s * (1.0 - s)
+
+
+@cuda.jit
+def ref_bilinear_grad_a_kernel(U_grad, B, A_grad):
+    """One thread per (h, i, k): A_grad[h,i,k] = Σ_j U_grad[h,i,j]·B[h,j,k]."""
+    k, i = cuda.grid(2)
+    h = cuda.blockIdx.z
+    if i < A_grad.shape[1] and k < A_grad.shape[2]:
+        s = 0.0
+        for j in range(B.shape[1]):
+            s += U_grad[h, i, j] * B[h, j, k]
+        A_grad[h, i, k] = s
+
+
+@cuda.jit
+def ref_bilinear_grad_b_kernel(U_grad, A, B_grad):
+    """One thread per (h, j, k): B_grad[h,j,k] = Σ_i U_grad[h,i,j]·A[h,i,k]."""
+    k, j = cuda.grid(2)
+    h = cuda.blockIdx.z
+    if j < B_grad.shape[1] and k < B_grad.shape[2]:
+        s = 0.0
+        for i in range(A.shape[1]):
+            s += U_grad[h, i, j] * A[h, i, k]
+        B_grad[h, j, k] = s
+
+
+def _grid_3d(shape):
+    """Blocks of REF_CONV_BLOCK x REF_CONV_BLOCK over the last two axes of (G, R, C), one grid layer per h."""
+    g, r, c = shape
+    return (math.ceil(c / REF_CONV_BLOCK), math.ceil(r / REF_CONV_BLOCK), g), (REF_CONV_BLOCK, REF_CONV_BLOCK)
+
+
+def _bilinear_forward_launches(A, B, *_):
+    d_a, d_b = _dev(A), _dev(B)
+    shape = (A.shape[0], A.shape[1], B.shape[1])
+    return [(ref_bilinear_forward_kernel, _grid_3d(shape), (d_a, d_b, cuda.device_array(shape),
+                                                           cuda.device_array(shape)))]
+
+
+def _bilinear_backward_launches(A, B, U, Y_grad, *_):
+    d_a, d_b, d_u = _dev(A), _dev(B), _dev(U)
+    u_grad = cuda.device_array(d_u.shape)
+    return [(ref_sigmoid_backward_kernel, (math.ceil(d_u.size / REF_THREADS), REF_THREADS),
+             (d_u, _dev(Y_grad), u_grad)),
+            (ref_bilinear_grad_a_kernel, _grid_3d(d_a.shape), (u_grad, d_b, cuda.device_array(d_a.shape))),
+            (ref_bilinear_grad_b_kernel, _grid_3d(d_b.shape), (u_grad, d_a, cuda.device_array(d_b.shape)))]
+
+
+# --- chapter 6: a fused, in-place Adam step; train-mode batch normalization ----------------------------
+
+
+@cuda.jit
+def ref_adam_kernel(w, g, m, v, lr, beta1, beta2, eps, c1, c2):
+    for i in range(cuda.grid(1), w.size, cuda.gridsize(1)):
+        mi = beta1 * m[i] + (1.0 - beta1) * g[i]
+        vi = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
+        m[i] = mi
+        v[i] = vi
+        w[i] -= lr * (mi / c1) / (math.sqrt(vi / c2) + eps)
+
+
+def _adam_launches(w, g, m, v, lr, beta1, beta2, eps, t, *_):
+    # The reference updates its own copies of the wrapper's (device) arrays in place, so every timed re-run
+    # is one more Adam step: the state drifts, which leaves the time of this branch-free kernel unchanged.
+    d_w, d_g, d_m, d_v = (_flat(_host(a)) for a in (w, g, m, v))
+    return [(ref_adam_kernel, (math.ceil(d_w.size / REF_THREADS), REF_THREADS),
+             (d_w, d_g, d_m, d_v, float(lr), float(beta1), float(beta2), float(eps), 1.0 - beta1**t,
+              1.0 - beta2**t))]
+
+
+@cuda.jit
+def ref_bn_stats_kernel(x, mean, var):
+    """One thread per channel j (neighbouring threads read neighbouring columns): mean, then biased var."""
+    j = cuda.grid(1)
+    n = x.shape[0]
+    if j < x.shape[1]:
+        s = 0.0
+        for i in range(n):
+            s += x[i, j]
+        mu = s / n
+        s = 0.0
+        for i in range(n):
+            d = x[i, j] - mu
+            s += d * d
+        mean[j] = mu
+        var[j] = s / n
+
+
+@cuda.jit
+def ref_bn_normalize_kernel(x, gamma, beta, mean, var, eps, y):
+    c = x.shape[1]
+    for t in range(cuda.grid(1), x.size, cuda.gridsize(1)):
+        i, j = t // c, t % c
+        y[i, j] = gamma[j] * (x[i, j] - mean[j]) / math.sqrt(var[j] + eps) + beta[j]
+
+
+@cuda.jit
+def ref_bn_grad_sums_kernel(g, x, mean, var, eps, dgamma, dbeta):
+    """One thread per channel j: dgamma[j] = Σ_i g·x̂, dbeta[j] = Σ_i g."""
+    j = cuda.grid(1)
+    if j < x.shape[1]:
+        inv = 1.0 / math.sqrt(var[j] + eps)
+        s1 = 0.0
+        s2 = 0.0
+        for i in range(x.shape[0]):
+            s1 += g[i, j] * (x[i, j] - mean[j]) * inv
+            s2 += g[i, j]
+        dgamma[j] = s1
+        dbeta[j] = s2
+
+
+@cuda.jit
+def ref_bn_dx_kernel(g, x, gamma, mean, var, eps, dgamma, dbeta, dx):
+    """dx = γ/(B√(σ²+ε))·(B g − dβ − x̂ dγ)."""
+    n, c = x.shape
+    for t in range(cuda.grid(1), x.size, cuda.gridsize(1)):
+        i, j = t // c, t % c
+        inv = 1.0 / math.sqrt(var[j] + eps)
+        xhat = (x[i, j] - mean[j]) * inv
+        dx[i, j] = gamma[j] * inv / n * (n * g[i, j] - dbeta[j] - xhat * dgamma[j])
+
+
+def _bn_forward_launches(x, gamma, beta, eps, *_):
+    d_x = _dev(x)
+    n, c = d_x.shape
+    mean, var = cuda.device_array(c), cuda.device_array(c)
+    return [(ref_bn_stats_kernel, (math.ceil(c / REF_THREADS), REF_THREADS), (d_x, mean, var)),
+            (ref_bn_normalize_kernel, (math.ceil(n * c / REF_THREADS), REF_THREADS),
+             (d_x, _dev(gamma), _dev(beta), mean, var, float(eps), cuda.device_array((n, c))))]
+
+
+def _bn_backward_launches(g, x, gamma, eps, *_):
+    d_g, d_x = _dev(g), _dev(x)
+    n, c = d_x.shape
+    mean, var, dgamma, dbeta = (cuda.device_array(c) for _ in range(4))
+    per_channel = (math.ceil(c / REF_THREADS), REF_THREADS)
+    return [(ref_bn_stats_kernel, per_channel, (d_x, mean, var)),
+            (ref_bn_grad_sums_kernel, per_channel, (d_g, d_x, mean, var, float(eps), dgamma, dbeta)),
+            (ref_bn_dx_kernel, (math.ceil(n * c / REF_THREADS), REF_THREADS),
+             (d_g, d_x, _dev(gamma), mean, var, float(eps), dgamma, dbeta, cuda.device_array((n, c))))]
+
+
 REFERENCE_LAUNCHES = {
     "matmul": _matmul_launches,
     "elu_forward": _elu_forward_launches,
@@ -314,4 +493,9 @@ REFERENCE_LAUNCHES = {
     "conv2d_backward": _conv2d_backward_launches,
     "maxpool_forward": _maxpool_forward_launches,
     "maxpool_backward": _maxpool_backward_launches,
+    "bilinear_forward": _bilinear_forward_launches,
+    "bilinear_backward": _bilinear_backward_launches,
+    "adam": _adam_launches,
+    "bn_forward": _bn_forward_launches,
+    "bn_backward": _bn_backward_launches,
 }
