@@ -66,6 +66,8 @@ def l2_value(ctx: CheckContext) -> None:
                 (lam / 2 * sum(float(np.linalg.norm(w)) for w in weights), "mismatch"),
             "averages the squares: the penalty SUMS W_ij² over all entries":
                 (lam / 2 * sum(float(np.mean(w**2)) for w in weights), "mismatch"),
+            "skips a 1-D weight: the rule is the name (is_bias(name)), not the array's shape":
+                (lam / 2 * sum(float(np.sum(v**2)) for v in params.values() if v.ndim > 1), "bias"),
         })
 
 
@@ -161,6 +163,10 @@ def decay_step(ctx: CheckContext) -> None:
                 "decays by 2ηλW: with (λ/2)‖W‖² the step is (1 − ηλ)W − ηg": ((1 - 2 * lr * lam) * w - lr * g,
                                                                                 "factor"),
                 "is missing the gradient step −ηg": ((1 - lr * lam) * w, "missing_term"),
+                "decays after the gradient step, (1 − ηλ)(W − ηg): both terms use the OLD W, (1 − ηλ)W − ηg":
+                    ((1 - lr * lam) * (w - lr * g), "mismatch"),
+                "decays by ηλW/2: the gradient of (λ/2)‖W‖² is λW, so the step is (1 − ηλ)W − ηg":
+                    ((1 - lr * lam / 2) * w - lr * g, "factor"),
             })
 
 
