@@ -68,6 +68,8 @@ PLANTED = [
     ("penalties-weight-decay", "penalty skips 1-D weights (shape rule)",
      "sum(np.sum(w * w) for name, w in params.items() if not is_bias(name))",
      "sum(np.sum(w * w) for name, w in params.items() if w.ndim > 1)", "bias", "1-D weight"),
+    ("penalties-weight-decay", "a looser bias rule: names ending in b", 'return name.rsplit(".", 1)[-1] == "b"',
+     'return name.endswith("b")', "bias", "'emb' is a weight"),
     ("penalties-weight-decay", "λ instead of λ/2 in the gradient: 2λW", "else lam * w for name",
      "else 2 * lam * w for name", "factor", "2λW"),
     ("penalties-weight-decay", "decay not multiplied by the learning rate",
