@@ -83,7 +83,7 @@ PLANTED = [
      "new[name] = (1.0 - decay) * w - lr * grads[name]",
      "w *= 1.0 - decay\n        w -= lr * grads[name]\n        new[name] = w", "in_place", None),
     ("penalties-weight-decay", "sign(0) = −1 in the L1 subgradient", "else lam * np.sign(w) for name",
-     "else np.where(w > 0, lam, -lam) for name", None, "sign(0) = 0"),
+     "else np.where(w > 0, lam, -lam) for name", "l1", "at an exact zero weight"),
     # early-stopping
     ("early-stopping", "best_epoch: ties go to the later epoch", "        if loss < val_losses[best]:\n",
      "        if loss <= val_losses[best]:\n", "tie", "EARLIEST"),

@@ -132,6 +132,10 @@ def l1(ctx: CheckContext) -> None:
     w = np.array([[0.0, -1.5, 2.0], [0.3, 0.0, -0.2]])
     params = {"layer.A": w, "layer.b": np.array([0.0, 1.0, -1.0])}
     grad = _grad_dict(ctx, "l1_penalty_grad", ctx.call("l1_penalty_grad", params, 0.5), params)
+    off = np.argwhere(grad["layer.A"] != 0.5 * np.sign(w))
+    ctx.expect(off.size == 0 or np.any(w[tuple(off.T)] != 0.0),
+               f"l1_penalty_grad is not 0 at an exact zero weight (layer.A{off[0].tolist() if off.size else ''} = 0): "
+               f"the course's subgradient there is λ·sign(0) = 0 (np.sign gives it)", diagnosis="l1")
     ctx.expect_close("l1_penalty_grad(W with exact zeros, lam=0.5)['layer.A'] (sign(0) = 0)", grad["layer.A"],
                      0.5 * np.sign(w))
     ctx.expect(np.all(grad["layer.b"] == 0.0), "l1_penalty_grad(...)['layer.b'] must be zeros: a bias",
