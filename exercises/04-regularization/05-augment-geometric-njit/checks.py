@@ -172,6 +172,12 @@ def _warp_variant(x: np.ndarray, mats: np.ndarray, fill: float, *, swap_weights:
     return out
 
 
+def _transposed(mats: np.ndarray) -> np.ndarray:
+    out = mats.copy()
+    out[:, :, :2] = mats[:, :, :2].transpose(0, 2, 1)
+    return out
+
+
 def _warp_mistakes(x: np.ndarray, mats: np.ndarray, fill: float) -> list[tuple[str, object, str]]:
     swapped = "swaps the bilinear weights{}: the neighbour at x0 gets (1 − fx) with fx = xs − x0, the one at x0 + 1 " \
               "gets fx (and likewise fy for the rows y0, y0 + 1)"
@@ -187,6 +193,9 @@ def _warp_mistakes(x: np.ndarray, mats: np.ndarray, fill: float) -> list[tuple[s
          _warp_variant(x, mats, fill, base=np.round), "floor"),
         ("truncates with int(): int(−0.3) = 0, but the left neighbour of −0.3 is floor(−0.3) = −1 (math.floor)",
          _warp_variant(x, mats, fill, base=np.trunc), "floor"),
+        ("reads the 2×2 part of the matrix transposed: xs = M[0, 0]·j + M[0, 1]·i + M[0, 2] and "
+         "ys = M[1, 0]·j + M[1, 1]·i + M[1, 2] (row 0 gives x, row 1 gives y)",
+         ref.affine_warp(x, _transposed(mats), fill), "warp"),
     ]
 
 
