@@ -3,7 +3,8 @@ not produce: each must lose points, and where the checks name the mistake, the d
 
 Each row: (exercise id, description, old text of the reference solution (must occur exactly once), new text,
 a diagnosis the failing checks must include or None, a fragment of their messages or None). The @njit
-exercises recompile the whole learner file for every variant, so they have only three rows each.
+exercises recompile the whole learner file for every variant, so they have only three rows each (and a
+fake @njit, which compiles nothing).
 """
 
 from __future__ import annotations
@@ -52,6 +53,21 @@ _MEAN_PER_CHANNEL = """        for k in range(c):
             m /= h * w
             for i in range(h):
                 for j in range(w):
+"""
+_FAKE_NJIT = """
+
+class CPUDispatcher:  # what a learner might write to pass a check that only reads names and attributes
+    def __init__(self, f):
+        self.f = f
+        self.targetoptions = {"nopython": True}
+        self.signatures = [1]
+
+    def __call__(self, *args):
+        return self.f(*args)
+
+
+def njit(**options):
+    return CPUDispatcher
 """
 _INDENT = " " * 20
 _WARP_TOP_LOW = (_INDENT + "top = (1 - fx) * _read(images, b, y0, x0, k, fill) "
@@ -139,6 +155,8 @@ PLANTED = [
      "            si = offsets[b, 1] + i - pad\n            for j in range(out_w):\n"
      "                sj = offsets[b, 0] + j - pad",
      "crop", "(left, top)"),
+    ("augment-geometric-njit", "a home-made njit look-alike (plain Python)", "from numba import njit\n",
+     _FAKE_NJIT, "njit", "not a decorator of your own"),
     # augment-photometric-njit (each row recompiles the learner's kernels)
     ("augment-photometric-njit", "blur radius floor(3σ)", "r = math.ceil(3 * sigma)", "r = math.floor(3 * sigma)",
      "radius", None),

@@ -80,10 +80,11 @@ def compiled(ctx: CheckContext) -> None:
     for name in KERNELS:
         info = ctx.probe("numba_info", name)
         ok = isinstance(info, dict) and info.get("compiled", 0) > 0 and info.get("type") == "CPUDispatcher" \
-            and info.get("nopython") is True
+            and info.get("nopython") is True and info.get("numba") is True
         if not ok and name in failures:
             raise failures[name]
-        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit", diagnosis="njit")
+        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit: use `from numba import njit` and "
+                       f"@njit(cache=True), not a decorator of your own", diagnosis="njit")
 
 
 @check("gaussian_kernel: 2r + 1 normalized weights with r = ceil(3σ)", points=1)
