@@ -48,8 +48,13 @@ def _blur_np(x: np.ndarray, g: np.ndarray, mode: str, axes: tuple[int, ...] = (2
     for axis in axes:
         widths = [(0, 0)] * 4
         widths[axis] = (r, r)
-        padded = np.pad(out, widths, mode=mode)
         size = x.shape[axis]
+        if mode == "renormalize":  # skip the taps outside, divide by the weights of the taps inside
+            padded, ones = np.pad(out, widths), np.pad(np.ones_like(out), widths)
+            num = sum(g[t] * np.take(padded, np.arange(t, t + size), axis=axis) for t in range(len(g)))
+            out = num / sum(g[t] * np.take(ones, np.arange(t, t + size), axis=axis) for t in range(len(g)))
+            continue
+        padded = np.pad(out, widths, mode=mode)
         out = sum(g[t] * np.take(padded, np.arange(t, t + size), axis=axis) for t in range(len(g)))
     return out
 
@@ -122,6 +127,8 @@ def blur(ctx: CheckContext) -> None:
              _blur_np(x, g, "reflect") if min(shape[1:3]) > len(g) // 2 else None, "border"),
             ("mirrors the edge pixel (symmetric): the rule is edge replication", _blur_np(x, g, "symmetric")
              if min(shape[1:3]) >= len(g) // 2 else None, "border"),
+            ("skips the taps outside the image and renormalizes: the rule is edge replication (clamp the index, "
+             "so the border pixel is counted once per outside tap)", _blur_np(x, g, "renormalize"), "border"),
             ("blurs along the columns (axis 2) only: the second pass runs along the rows (axis 1)",
              _blur_np(x, g, "edge", (2,)), "separable"),
             ("blurs along the rows (axis 1) only: the first pass runs along the columns (axis 2)",
@@ -190,6 +197,7 @@ def colour(ctx: CheckContext) -> None:
              np.clip(cc * (x - mc) + mc + bb, 0, 1) if shape[3] > 1 else None, "colour"),
             ("is not clipped to [0, 1]", cc * (x - m) + m + bb, "clip"),
             ("scales about 0, not about the image's mean m", np.clip(cc * x + bb, 0, 1), "colour"),
+            ("scales about 0.5, not about the image's mean m", np.clip(cc * (x - 0.5) + 0.5 + bb, 0, 1), "colour"),
             ("adds the brightness before the contrast: out = c (x − m) + m + b, the brightness is not scaled",
              np.clip(cc * (x - m + bb) + m, 0, 1), "colour"),
             ("scales the brightness shift with the mean: out = c (x − m) + m + b", np.clip(cc * (x - m) + m * (1 + bb),
