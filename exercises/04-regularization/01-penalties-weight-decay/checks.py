@@ -8,7 +8,8 @@ from grader import reference_regularize as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
 
-# (D, M, K): fc1.A (D, M), fc1.b (M,), fc2.A (M, K), fc2.b (K,), out.w (K,): a 1-D weight, so the rule is the name.
+# (D, M, K): fc1.A (D, M), fc1.b (M,), fc2.A (M, K), fc2.b (K,), out.w (K,): a 1-D weight, so the rule is the name;
+# bias.W (K, 2) and emb (M,) are weights too.
 SIZES_LOCAL = [(3, 4, 2), (1, 5, 1)]
 SIZES_HIDDEN = [(7, 3, 5), (2, 2, 3)]
 
@@ -16,7 +17,9 @@ SIZES_HIDDEN = [(7, 3, 5), (2, 2, 3)]
 def _params(ctx: CheckContext, d: int, m: int, k: int) -> dict[str, np.ndarray]:
     return {"fc1.A": ctx.rng.normal(0, 1, (d, m)), "fc1.b": ctx.rng.normal(0, 1, m),
             "fc2.A": ctx.rng.normal(0, 1, (m, k)), "fc2.b": ctx.rng.normal(0, 1, k),
-            "out.w": ctx.rng.normal(0, 1, k)}
+            "out.w": ctx.rng.normal(0, 1, k),
+            # weights whose names a looser rule ("b" in name, endswith("b"), "bias" in name) takes for biases
+            "bias.W": ctx.rng.normal(0, 1, (k, 2)), "emb": ctx.rng.normal(0, 1, m)}
 
 
 def _all_weights(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -66,6 +69,8 @@ def l2_value(ctx: CheckContext) -> None:
                 (lam / 2 * sum(float(np.linalg.norm(w)) for w in weights), "mismatch"),
             "averages the squares: the penalty SUMS W_ij² over all entries":
                 (lam / 2 * sum(float(np.mean(w**2)) for w in weights), "mismatch"),
+            "skips a 1-D weight: the rule is the name (is_bias(name)), not the array's shape":
+                (lam / 2 * sum(float(np.sum(v**2)) for v in params.values() if v.ndim > 1), "bias"),
         })
 
 
@@ -86,7 +91,8 @@ def l2_grad(ctx: CheckContext) -> None:
                                                   f"bias and biases are not penalized (L1817)", diagnosis="bias")
             _expect(ctx, f"l2_penalty_grad(params, lam={lam:.4g})['{k}']", got[k], expected[k], {
                 "is 2λW: with the course's (λ/2)‖W‖² the gradient is λW": (2 * expected[k], "factor"),
-                f"is all zeros, but '{k}' is a weight: the rule is the name (is_bias), not the array's shape":
+                f"is all zeros, but '{k}' is a weight: a bias is a name whose last dot-separated part is "
+                f"exactly \"b\" (is_bias), whatever the array's shape":
                     (np.zeros_like(expected[k]), "bias")})
     params = _params(ctx, 3, 2, 2)
     lam = 0.7
@@ -119,12 +125,17 @@ def l1(ctx: CheckContext) -> None:
                 "is not zero for a bias: biases are not penalized": (ref.l1_penalty_grad(_all_weights(params), lam)[
                     f"{k}#"], "bias"),
                 "is λW, the L2 gradient: the L1 subgradient is λ·sign(W)": (lam * params[k], "l1"),
-                f"is all zeros, but '{k}' is a weight: the rule is the name (is_bias), not the array's shape":
+                f"is all zeros, but '{k}' is a weight: a bias is a name whose last dot-separated part is "
+                f"exactly \"b\" (is_bias), whatever the array's shape":
                     (np.zeros_like(expected[k]), "bias")})
     # Exact zeros: sign(0) = 0 is the subgradient the course uses.
     w = np.array([[0.0, -1.5, 2.0], [0.3, 0.0, -0.2]])
     params = {"layer.A": w, "layer.b": np.array([0.0, 1.0, -1.0])}
     grad = _grad_dict(ctx, "l1_penalty_grad", ctx.call("l1_penalty_grad", params, 0.5), params)
+    off = np.argwhere(grad["layer.A"] != 0.5 * np.sign(w))
+    ctx.expect(off.size == 0 or np.any(w[tuple(off.T)] != 0.0),
+               f"l1_penalty_grad is not 0 at an exact zero weight (layer.A{off[0].tolist() if off.size else ''} = 0): "
+               f"the course's subgradient there is λ·sign(0) = 0 (np.sign gives it)", diagnosis="l1")
     ctx.expect_close("l1_penalty_grad(W with exact zeros, lam=0.5)['layer.A'] (sign(0) = 0)", grad["layer.A"],
                      0.5 * np.sign(w))
     ctx.expect(np.all(grad["layer.b"] == 0.0), "l1_penalty_grad(...)['layer.b'] must be zeros: a bias",
@@ -161,6 +172,10 @@ def decay_step(ctx: CheckContext) -> None:
                 "decays by 2ηλW: with (λ/2)‖W‖² the step is (1 − ηλ)W − ηg": ((1 - 2 * lr * lam) * w - lr * g,
                                                                                 "factor"),
                 "is missing the gradient step −ηg": ((1 - lr * lam) * w, "missing_term"),
+                "decays after the gradient step, (1 − ηλ)(W − ηg): both terms use the OLD W, (1 − ηλ)W − ηg":
+                    ((1 - lr * lam) * (w - lr * g), "mismatch"),
+                "decays by ηλW/2: the gradient of (λ/2)‖W‖² is λW, so the step is (1 − ηλ)W − ηg":
+                    ((1 - lr * lam / 2) * w - lr * g, "factor"),
             })
 
 

@@ -18,11 +18,14 @@ CURVES = [
 ]  # fmt: skip
 
 
-def _walk(losses, patience: int, min_delta: float = 0.0, *, ties: bool = False, extra: int = 0) -> tuple[int, int]:
-    """Known variants of the rule, to name a mistake: ties counted as improvements, patience off by `extra`."""
+def _walk(losses, patience: int, min_delta: float = 0.0, *, ties: bool = False, extra: int = 0,
+          previous: bool = False) -> tuple[int, int]:
+    """Known variants of the rule, to name a mistake: ties counted as improvements, patience off by `extra`,
+    each epoch compared with the epoch before it instead of the best so far."""
     best = 0
     for e in range(1, len(losses)):
-        better = losses[e] <= losses[best] - min_delta if ties else losses[e] < losses[best] - min_delta
+        ref_loss = losses[e - 1] if previous else losses[best]
+        better = losses[e] <= ref_loss - min_delta if ties else losses[e] < ref_loss - min_delta
         if better:
             best = e
         elif e - best >= patience + extra:
@@ -64,30 +67,38 @@ def best(ctx: CheckContext) -> None:
 
 @check("early_stopping: stop epoch and best epoch with patience, min_delta, plateaus and ties", points=3)
 def stopping(ctx: CheckContext) -> None:
-    for losses, patience, min_delta in _cases(ctx):
+    runs = []  # (label, losses, patience, min_delta, got): all first, so that a mistake is named only when it
+    for losses, patience, min_delta in _cases(ctx):  # explains EVERY curve, not one curve by coincidence
         label = f"early_stopping({losses}, patience={patience}, min_delta={min_delta})"
         args = (losses, patience, min_delta) if min_delta else (losses, patience)  # the default min_delta is 0
         got = ctx.expect_tuple(label, ctx.call("early_stopping", *args), 2)
         got = (_int(ctx, f"{label}[0] (stop epoch)", got[0]), _int(ctx, f"{label}[1] (best epoch)", got[1]))
-        expected = ref.early_stopping(losses, patience, min_delta)
-        if got == expected:
-            continue
-        known = [  # (why, the result of that mistake, diagnosis); the most specific first
-            ("ignores min_delta: an improvement must beat the best loss by MORE than min_delta",
-             _walk(losses, patience, 0.0) if min_delta else None, "mismatch"),
-            ("counts an equal loss as an improvement: a tie or a plateau is NOT one (strict <), so the earlier "
-             "epoch stays the best", _walk(losses, patience, min_delta, ties=True), "tie"),
-            ("stops one epoch late: stop at the first e with e − best == patience",
-             _walk(losses, patience, min_delta, extra=1), "off_by_one"),
-            ("stops one epoch early: patience epochs without improvement must pass first",
-             _walk(losses, patience, min_delta, extra=-1) if patience > 1 else None, "off_by_one"),
-            ("returns the best epoch of the whole curve: training stopped before it saw the later epochs",
-             (expected[0], ref.best_epoch(losses)), "lookahead"),
-        ]
-        for why, value, diagnosis in known:
-            if value is not None and tuple(value) == got:
-                ctx.fail(f"{label} = {got}, expected {expected}: your code {why}", diagnosis=diagnosis)
-        ctx.fail(f"{label} = {got}, expected (stop, best) = {expected}", diagnosis="mismatch")
+        runs.append((label, losses, patience, min_delta, got))
+    wrong = [r for r in runs if r[4] != ref.early_stopping(*r[1:4])]
+    if not wrong:
+        return
+    known = [  # (why, the mistake's result on a curve, diagnosis); the most specific first
+        ("ignores min_delta: an improvement must beat the best loss by MORE than min_delta",
+         lambda losses, patience, _: _walk(losses, patience, 0.0), "mismatch"),
+        ("compares each epoch with the epoch BEFORE it: an improvement must beat the BEST loss so far",
+         lambda losses, patience, md: _walk(losses, patience, md, previous=True), "mismatch"),
+        ("counts an equal loss as an improvement: a tie or a plateau is NOT one (strict <), so the earlier "
+         "epoch stays the best", lambda losses, patience, md: _walk(losses, patience, md, ties=True), "tie"),
+        ("stops one epoch late: stop at the first e with e − best == patience",
+         lambda losses, patience, md: _walk(losses, patience, md, extra=1), "off_by_one"),
+        ("stops one epoch early: patience epochs without improvement must pass first",
+         lambda losses, patience, md: _walk(losses, patience, md, extra=-1), "off_by_one"),
+        ("returns the best epoch of the whole curve: training stopped before it saw the later epochs",
+         lambda losses, patience, md: (ref.early_stopping(losses, patience, md)[0], ref.best_epoch(losses)),
+         "lookahead"),
+    ]
+    label, losses, patience, min_delta, got = wrong[0]
+    expected = ref.early_stopping(losses, patience, min_delta)
+    for why, variant, diagnosis in known:
+        if all(tuple(variant(*r[1:4])) == r[4] for r in runs):
+            ctx.fail(f"{label} = {got}, expected {expected}: your code {why}", diagnosis=diagnosis)
+    ctx.fail(f"{label} = {got}, expected (stop, best) = {expected} ({len(wrong)} of {len(runs)} curves differ)",
+             diagnosis="mismatch")
 
 
 @check("train_with_early_stopping: the loop, its calls, and a deep copy of the best parameters", points=4)
@@ -108,8 +119,12 @@ def training(ctx: CheckContext) -> None:
                                              f"{stop}, i.e. train {stop + 1}", diagnosis="calls")
         ctx.expect(run == stop + 1, f"{label} returned epochs_run = {run}, but {stop + 1} epochs were trained "
                                     f"(epochs 0..{stop})", diagnosis="off_by_one")
-        ctx.expect(_int(ctx, f"{label}: best_epoch", best_e) == expected_best,
-                   f"{label} returned best_epoch = {best_e}, expected {expected_best}", diagnosis="mismatch")
+        best_e = _int(ctx, f"{label}: best_epoch", best_e)
+        ctx.expect(best_e == expected_best or best_e != _walk(losses[:max_epochs], patience, ties=True)[1],
+                   f"{label} returned best_epoch = {best_e}, expected {expected_best}: an equal loss is not an "
+                   f"improvement (strict <), so among ties the EARLIEST epoch stays the best", diagnosis="tie")
+        ctx.expect(best_e == expected_best, f"{label} returned best_epoch = {best_e}, expected {expected_best}",
+                   diagnosis="mismatch")
         ctx.expect(isinstance(best_params, dict) and set(best_params) == set(params0),
                    f"{label}: best_params must be a dict with the names {sorted(params0)}", diagnosis="dtype")
         shift = (expected_best + 1) * (expected_best + 2) / 2  # what train_epoch added up to the best epoch

@@ -72,6 +72,10 @@ def oob(ctx: CheckContext) -> None:
                    diagnosis="dtype")
         ctx.expect(not np.array_equal(got, ~expected), "out_of_bag_mask is inverted: True marks the examples a "
                                                        "member did NOT draw (out of its bag)", diagnosis="sign")
+        pooled = np.broadcast_to(np.all(expected, axis=0), expected.shape)  # in nobody's bag
+        ctx.expect(k == 1 or np.array_equal(expected, pooled) or not np.array_equal(got, pooled),
+                   f"out_of_bag_mask(indices of shape {(k, m)}, n={n}) marks an example as drawn for EVERY member as "
+                   f"soon as ANY member drew it: row i uses only indices[i]", diagnosis="mismatch")
         bad = np.argwhere(got != expected)
         ctx.expect(bad.size == 0, f"out_of_bag_mask(indices of shape {(k, m)}, n={n}) is wrong at [member, "
                                   f"example] {bad[0].tolist() if bad.size else ''} (and {len(bad) - 1} more)",
@@ -95,6 +99,9 @@ def average(ctx: CheckContext) -> None:
             "then the mean over members)": (_softmax(z.mean(axis=0)), "logits"),
             "averages over the wrong axis: the members are axis 0 of (K, N, C)": (_softmax(z).mean(axis=1)
                                                                                   if n == k else None, "axis"),
+            "normalizes over the members: softmax runs over the classes, the LAST axis of (K, N, C)":
+                ((np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z - z.max(axis=-1, keepdims=True)).sum(
+                    axis=0, keepdims=True)).mean(axis=0) if k > 1 else None, "axis"),
         }, rtol=1e-9)
     z = np.array([[[1000.0, -1000.0, 0.0]], [[-1000.0, 999.0, 1000.0]]])
     got = ctx.expect_array("average_probabilities(logits of ±1000)", ctx.call("average_probabilities", z), (1, 3))
@@ -120,7 +127,9 @@ def variance_reduction(ctx: CheckContext) -> None:
     for k, v, c in ctx.cases([(10, 1.0, 0.5), (1, 2.0, 0.3), (4, 2.0, 0.0), (3, 1.5, 1.5)],
                              [(7, 0.8, 0.2), (25, 3.0, -0.1)]):
         got = ctx.expect_number(f"ensemble_error({k}, {v}, {c})", ctx.call("ensemble_error", k, v, c))
-        ctx.expect_close(f"ensemble_error(K={k}, v={v}, c={c})", got, ref.ensemble_error(k, v, c), rtol=1e-12)
+        _expect(ctx, f"ensemble_error(K={k}, v={v}, c={c})", got, ref.ensemble_error(k, v, c), {
+            "swaps v and c: the variance v is divided by K, the covariance keeps (K − 1)/K (L2057)":
+                (ref.ensemble_error(k, c, v) if v != c else None, "mismatch")}, rtol=1e-12)
     # The grader's data: K members whose errors have variance v and covariance c; the ensemble's MSE must follow
     # the formula and fall below the members' (L2059–2063), for uncorrelated, correlated and identical errors.
     k, n = 8, 20000

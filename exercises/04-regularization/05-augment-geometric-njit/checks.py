@@ -60,10 +60,11 @@ def compiled(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
         info = ctx.probe("numba_info", name)
         ok = isinstance(info, dict) and info.get("compiled", 0) > 0 and info.get("type") == "CPUDispatcher" \
-            and info.get("nopython") is True
+            and info.get("nopython") is True and info.get("numba") is True
         if not ok and name in failures:
             raise failures[name]
-        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit", diagnosis="njit")
+        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit: use `from numba import njit` and "
+                       f"@njit(cache=True), not a decorator of your own", diagnosis="njit")
 
 
 @check("hflip: out[n, i, j, c] = x[n, i, W − 1 − j, c]; flipping twice is the identity", points=2)
@@ -141,6 +142,64 @@ def _corner_convention(mats: np.ndarray) -> np.ndarray:
     return out
 
 
+def _warp_variant(x: np.ndarray, mats: np.ndarray, fill: float, *, swap_weights: str = "",
+                  clamp: bool = False, whole_pixel: bool = False, base=np.floor) -> np.ndarray:
+    """A NumPy bilinear warp with one known mistake switched on (weights swapped, border clamped instead of
+    `fill`, the whole pixel set to `fill` when any neighbour is outside, int()/round() instead of floor)."""
+    n, h, w, _ = x.shape
+    ii, jj = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+    out = np.empty_like(x)
+    for b in range(n):
+        m = mats[b]
+        xs, ys = m[0, 0] * jj + m[0, 1] * ii + m[0, 2], m[1, 0] * jj + m[1, 1] * ii + m[1, 2]
+        x0, y0 = base(xs).astype(np.int64), base(ys).astype(np.int64)
+        fx, fy = (xs - x0)[..., None], (ys - y0)[..., None]
+        if "x" in swap_weights:
+            fx = 1 - fx
+        if "y" in swap_weights:
+            fy = 1 - fy
+
+        def read(r: np.ndarray, c: np.ndarray, img: np.ndarray = x[b]) -> np.ndarray:
+            inside = ((r >= 0) & (r < h) & (c >= 0) & (c < w))[..., None]
+            v = img[np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)]
+            return v if clamp else np.where(inside, v, fill)
+
+        top = (1 - fx) * read(y0, x0) + fx * read(y0, x0 + 1)
+        low = (1 - fx) * read(y0 + 1, x0) + fx * read(y0 + 1, x0 + 1)
+        out[b] = (1 - fy) * top + fy * low
+        if whole_pixel:
+            outside = ((x0 < 0) | (y0 < 0) | (x0 + 1 >= w) | (y0 + 1 >= h))[..., None]
+            out[b] = np.where(outside, fill, out[b])
+    return out
+
+
+def _transposed(mats: np.ndarray) -> np.ndarray:
+    out = mats.copy()
+    out[:, :, :2] = mats[:, :, :2].transpose(0, 2, 1)
+    return out
+
+
+def _warp_mistakes(x: np.ndarray, mats: np.ndarray, fill: float) -> list[tuple[str, object, str]]:
+    swapped = "swaps the bilinear weights{}: the neighbour at x0 gets (1 − fx) with fx = xs − x0, the one at x0 + 1 " \
+              "gets fx (and likewise fy for the rows y0, y0 + 1)"
+    return [
+        *[(swapped.format(f" along {axes}" if len(axes) == 1 else ""),
+           _warp_variant(x, mats, fill, swap_weights=axes), "bilinear") for axes in ("xy", "x", "y")],
+        ("clamps to the border: neighbours outside the image read `fill`, they are not replaced by the edge pixel",
+         _warp_variant(x, mats, fill, clamp=True), "fill"),
+        ("sets the whole pixel to `fill` when any neighbour is outside: only the outside neighbours read `fill`, "
+         "blended with the inside ones by the bilinear weights", _warp_variant(x, mats, fill, whole_pixel=True),
+         "fill"),
+        ("rounds the source point to the nearest pixel for x0: take floor(xs) so that 0 <= fx < 1",
+         _warp_variant(x, mats, fill, base=np.round), "floor"),
+        ("truncates with int(): int(−0.3) = 0, but the left neighbour of −0.3 is floor(−0.3) = −1 (math.floor)",
+         _warp_variant(x, mats, fill, base=np.trunc), "floor"),
+        ("reads the 2×2 part of the matrix transposed: xs = M[0, 0]·j + M[0, 1]·i + M[0, 2] and "
+         "ys = M[1, 0]·j + M[1, 1]·i + M[1, 2] (row 0 gives x, row 1 gives y)",
+         ref.affine_warp(x, _transposed(mats), fill), "warp"),
+    ]
+
+
 @check("affine_warp: identity, integer shifts with fill, a 90° rotation = np.rot90", points=1)
 def warp_exact(ctx: CheckContext) -> None:
     for shape in ctx.cases([(2, 5, 7, 3), (1, 1, 4, 2)], [(3, 8, 5, 1)]):
@@ -149,8 +208,8 @@ def warp_exact(ctx: CheckContext) -> None:
         eye = np.tile(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (n, 1, 1))
         got = ctx.expect_array(f"affine_warp(images {shape}, identity, fill=0.5)",
                                _call(ctx, "affine_warp", x, eye, 0.5), shape)
-        ctx.expect_close(f"affine_warp(images {shape}, identity matrices, fill=0.5) (must return the images)", got, x,
-                         rtol=1e-12, floor=1e-15)
+        _expect(ctx, f"affine_warp(images {shape}, identity matrices, fill=0.5) (must return the images)", got, x,
+                _warp_mistakes(x, eye, 0.5), rtol=1e-12, floor=1e-15)
         shift = eye.copy()
         shift[:, 0, 2], shift[:, 1, 2] = 2.0, -1.0  # output (i, j) reads input (i − 1, j + 2)
         label = f"affine_warp(images {shape}, shift (x + 2, y − 1), fill=0.25)"
@@ -159,14 +218,16 @@ def warp_exact(ctx: CheckContext) -> None:
             ("writes 0 outside the image: samples outside read `fill`", ref.affine_warp(x, shift, 0.0), "fill"),
             ("maps forward: the matrix gives the SOURCE point of each output pixel (inverse mapping), so x + 2 "
              "reads the pixel two columns to the right", ref.affine_warp(x, _inverse(shift), 0.25), "warp"),
-        ], rtol=1e-12, floor=1e-15)
+            *_warp_mistakes(x, shift, 0.25)], rtol=1e-12, floor=1e-15)
     sq = _images(ctx, (1, 5, 5, 2))
     rot = np.array([[[0.0, -1.0, 4.0], [1.0, 0.0, 0.0]]])  # a quarter turn about the centre pixel (2, 2)
     got = ctx.expect_array("affine_warp(5×5 image, quarter turn about the centre)",
                            _call(ctx, "affine_warp", sq, rot, 0.0), sq.shape)
-    ctx.expect_close("affine_warp(5×5 image, M = [[0, −1, 4], [1, 0, 0]]) vs np.rot90 (pixel centres at integers: "
-                     "the centre pixel (2, 2) maps to itself)", got, np.rot90(sq, k=1, axes=(1, 2)),
-                     rtol=1e-12, floor=1e-15)
+    _expect(ctx, "affine_warp(5×5 image, M = [[0, −1, 4], [1, 0, 0]]) vs np.rot90 (pixel centres at integers: "
+                 "the centre pixel (2, 2) maps to itself)", got, np.rot90(sq, k=1, axes=(1, 2)), [
+        ("uses pixel centres at half-integers (x + ½): in this course pixel (i, j) is centred at (j, i)",
+         ref.affine_warp(sq, _corner_convention(rot), 0.0), "convention"),
+        *_warp_mistakes(sq, rot, 0.0)], rtol=1e-12, floor=1e-15)
 
 
 @check("affine_warp: bilinear sampling under random affine maps, borders blend into the fill", points=3)
@@ -187,4 +248,4 @@ def warp_random(ctx: CheckContext) -> None:
             ("swaps x and y: x is the column j (axis 2), y the row i (axis 1)",
              ref.affine_warp(x.transpose(0, 2, 1, 3), mats, fill).transpose(0, 2, 1, 3)
              if shape[1] == shape[2] else None, "convention"),
-        ], **TOL)
+            *_warp_mistakes(x, mats, fill)], **TOL)

@@ -48,10 +48,21 @@ def _blur_np(x: np.ndarray, g: np.ndarray, mode: str, axes: tuple[int, ...] = (2
     for axis in axes:
         widths = [(0, 0)] * 4
         widths[axis] = (r, r)
-        padded = np.pad(out, widths, mode=mode)
         size = x.shape[axis]
+        if mode == "renormalize":  # skip the taps outside, divide by the weights of the taps inside
+            padded, ones = np.pad(out, widths), np.pad(np.ones_like(out), widths)
+            num = sum(g[t] * np.take(padded, np.arange(t, t + size), axis=axis) for t in range(len(g)))
+            out = num / sum(g[t] * np.take(ones, np.arange(t, t + size), axis=axis) for t in range(len(g)))
+            continue
+        padded = np.pad(out, widths, mode=mode)
         out = sum(g[t] * np.take(padded, np.arange(t, t + size), axis=axis) for t in range(len(g)))
     return out
+
+
+def _weights(sigma: float, r: int, normalize: bool = True) -> np.ndarray:
+    """Gaussian weights at −r..r, optionally normalized: for naming a wrong radius or a missing normalization."""
+    w = np.exp(-np.arange(-r, r + 1) ** 2 / (2 * sigma**2))
+    return w / w.sum() if normalize else w
 
 
 @check("the four kernels are compiled with @njit (read from your source)", points=1)
@@ -74,10 +85,11 @@ def compiled(ctx: CheckContext) -> None:
     for name in KERNELS:
         info = ctx.probe("numba_info", name)
         ok = isinstance(info, dict) and info.get("compiled", 0) > 0 and info.get("type") == "CPUDispatcher" \
-            and info.get("nopython") is True
+            and info.get("nopython") is True and info.get("numba") is True
         if not ok and name in failures:
             raise failures[name]
-        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit", diagnosis="njit")
+        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit: use `from numba import njit` and "
+                       f"@njit(cache=True), not a decorator of your own", diagnosis="njit")
 
 
 @check("gaussian_kernel: 2r + 1 normalized weights with r = ceil(3σ)", points=1)
@@ -115,10 +127,17 @@ def blur(ctx: CheckContext) -> None:
              _blur_np(x, g, "reflect") if min(shape[1:3]) > len(g) // 2 else None, "border"),
             ("mirrors the edge pixel (symmetric): the rule is edge replication", _blur_np(x, g, "symmetric")
              if min(shape[1:3]) >= len(g) // 2 else None, "border"),
+            ("skips the taps outside the image and renormalizes: the rule is edge replication (clamp the index, "
+             "so the border pixel is counted once per outside tap)", _blur_np(x, g, "renormalize"), "border"),
             ("blurs along the columns (axis 2) only: the second pass runs along the rows (axis 1)",
              _blur_np(x, g, "edge", (2,)), "separable"),
             ("blurs along the rows (axis 1) only: the first pass runs along the columns (axis 2)",
              _blur_np(x, g, "edge", (1,)), "separable"),
+            ("uses unnormalized weights: divide the kernel by its sum so a constant image stays constant",
+             _blur_np(x, _weights(sigma, math.ceil(3 * sigma), normalize=False), "edge"), "normalize"),
+            ("uses a kernel of radius floor(3σ) or int(3σ): the radius is r = ceil(3σ)",
+             _blur_np(x, _weights(sigma, math.floor(3 * sigma)), "edge")
+             if math.floor(3 * sigma) != math.ceil(3 * sigma) else None, "radius"),
         ], **TOL)
     const = np.full((2, 5, 3, 2), 0.375)
     got = ctx.expect_array("gaussian_blur(constant images)", _call(ctx, "gaussian_blur", const, 1.2), const.shape)
@@ -178,6 +197,11 @@ def colour(ctx: CheckContext) -> None:
              np.clip(cc * (x - mc) + mc + bb, 0, 1) if shape[3] > 1 else None, "colour"),
             ("is not clipped to [0, 1]", cc * (x - m) + m + bb, "clip"),
             ("scales about 0, not about the image's mean m", np.clip(cc * x + bb, 0, 1), "colour"),
+            ("scales about 0.5, not about the image's mean m", np.clip(cc * (x - 0.5) + 0.5 + bb, 0, 1), "colour"),
+            ("adds the brightness before the contrast: out = c (x − m) + m + b, the brightness is not scaled",
+             np.clip(cc * (x - m + bb) + m, 0, 1), "colour"),
+            ("scales the brightness shift with the mean: out = c (x − m) + m + b", np.clip(cc * (x - m) + m * (1 + bb),
+                                                                                           0, 1), "colour"),
             ("uses the mean of the whole batch: m is per image", np.clip(cc * (x - x.mean()) + x.mean() + bb, 0, 1)
              if n > 1 else None, "colour"),
         ], rtol=1e-12, floor=1e-15)

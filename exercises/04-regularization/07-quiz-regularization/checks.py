@@ -5,6 +5,7 @@ A wrong answer's message never contains the right one.
 """
 
 import math
+import re
 from fractions import Fraction
 
 from grader.checklib import CheckContext, check
@@ -26,6 +27,9 @@ def _number(ctx: CheckContext, key: str) -> float:
     if isinstance(raw, int | float):
         return float(raw)
     text = raw.strip().replace(" ", "").replace("−", "-").replace("_", "").replace(",", "")
+    power = re.fullmatch(r"(\d+)(?:\^|\*\*)(\d{1,3})", text)  # "2^10", "2**10"
+    if power:
+        return float(int(power[1]) ** int(power[2]))
     try:
         return float(Fraction(text))  # "0.125", "1/8", "-1.5", "9"
     except (ValueError, ZeroDivisionError):
@@ -69,9 +73,13 @@ def q3(ctx: CheckContext) -> None:
                                               "factor multiplies w?")
 
 
-@check("q4: the eigen-rescaling factor for λᵢ = 0.5, α = 0.5 (L1889)")
+@check("q4: the eigen-rescaling factor for λᵢ = 1.5, α = 0.5 (L1889)")
 def q4(ctx: CheckContext) -> None:
-    _expect_number(ctx, "q4", 0.5 / (0.5 + 0.5), "In w̃ = Q(Λ + αI)⁻¹ΛQᵀw* (L1889), each eigen-component is "
+    got = _number(ctx, "q4")
+    if math.isclose(got, 0.5 / (1.5 + 0.5), rel_tol=1e-6):
+        ctx.fail("q4 is not right: that is α/(λᵢ + α), the share the penalty REMOVES. The factor that multiplies the "
+                 "component is the diagonal entry of (Λ + αI)⁻¹Λ (L1889).", diagnosis="mismatch")
+    _expect_number(ctx, "q4", 1.5 / (1.5 + 0.5), "In w̃ = Q(Λ + αI)⁻¹ΛQᵀw* (L1889), each eigen-component is "
                                                   "multiplied by one diagonal entry of (Λ + αI)⁻¹Λ.")
 
 

@@ -40,7 +40,11 @@ def gaussian_blur(images: np.ndarray, sigma: float) -> np.ndarray:
 
 @njit(cache=True)
 def add_noise(images: np.ndarray, noise: np.ndarray, sigma: float) -> np.ndarray:
-    return np.minimum(np.maximum(images + sigma * noise, 0.0), 1.0)
+    flat_x, flat_z = images.ravel(), noise.ravel()
+    out = np.empty(flat_x.size)
+    for t in range(flat_x.size):
+        out[t] = min(max(flat_x[t] + sigma * flat_z[t], 0.0), 1.0)
+    return out.reshape(images.shape)
 
 
 def add_gaussian_noise(images: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
@@ -49,8 +53,18 @@ def add_gaussian_noise(images: np.ndarray, sigma: float, rng: np.random.Generato
 
 @njit(cache=True)
 def brightness_contrast(images: np.ndarray, brightness: np.ndarray, contrast: np.ndarray) -> np.ndarray:
+    n, h, w, c = images.shape
     out = np.empty_like(images)
-    for b in range(images.shape[0]):
-        m = images[b].mean()
-        out[b] = np.minimum(np.maximum(contrast[b] * (images[b] - m) + m + brightness[b], 0.0), 1.0)
+    for b in range(n):
+        m = 0.0
+        for i in range(h):
+            for j in range(w):
+                for k in range(c):
+                    m += images[b, i, j, k]
+        m /= h * w * c
+        for i in range(h):
+            for j in range(w):
+                for k in range(c):
+                    v = contrast[b] * (images[b, i, j, k] - m) + m + brightness[b]
+                    out[b, i, j, k] = min(max(v, 0.0), 1.0)
     return out
