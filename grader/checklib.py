@@ -286,19 +286,48 @@ class CheckContext:
     # -- static checks on the learner's source (parsed, never run) -----------------------------
 
     def decorators_of(self, function: str) -> list[str]:
-        """Dotted decorator names on a top-level function of the learner file (e.g. ['njit'], ['cuda.jit'])."""
+        """Dotted decorator names on a top-level function of the learner file (e.g. ['njit'], ['cuda.jit']).
+
+        A decorator whose name the file does not take from Numba (its own `def njit`, `njit = ...`, or
+        `from mytools import njit`) is returned as 'local:<name>', so checks for 'njit' do not count it:
+        a home-made decorator that runs plain Python must not pass as compiled code."""
         try:
             tree = ast.parse(self.source)
         except SyntaxError:
             return []
+        not_numba = _names_not_from_numba(tree)
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name == function:
                 names = []
                 for deco in node.decorator_list:
-                    target = deco.func if isinstance(deco, ast.Call) else deco
-                    names.append(ast.unparse(target))
+                    name = ast.unparse(deco.func if isinstance(deco, ast.Call) else deco)
+                    names.append(f"local:{name}" if name.split(".")[0] in not_numba else name)
                 return names
         return []
+
+
+def _names_not_from_numba(tree: ast.Module) -> set[str]:
+    """Top-level names the learner's file binds to something other than Numba (defs, classes, assignments,
+    imports from other modules); the last binding wins, as at run time."""
+    bound: dict[str, bool] = {}  # name -> comes from numba
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound[node.name] = False
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        bound[name.id] = False
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                root = alias.name.split(".")[0]
+                bound[alias.asname or root] = root == "numba"
+        elif isinstance(node, ast.ImportFrom):
+            from_numba = (node.module or "").split(".")[0] == "numba" and node.level == 0
+            for alias in node.names:
+                bound[alias.asname or alias.name] = from_numba
+    return {name for name, numba in bound.items() if not numba}
 
 
 _ACTIVE: CheckContext | None = None

@@ -56,3 +56,21 @@ def test_plot_refuses_a_series_that_is_not_a_curve_or_a_path() -> None:
 
     with pytest.raises(ValueError, match="must be 1-D or"):
         _ctx().plot("bad", {"x": np.zeros((2, 3))})
+
+
+def test_decorators_of_names_numba_decorators_and_flags_home_made_ones() -> None:
+    def decorators(source: str) -> list[str]:
+        ctx = _ctx()
+        ctx.source = source
+        return ctx.decorators_of("f")
+
+    assert decorators("from numba import njit\n@njit\ndef f(x):\n    return x\n") == ["njit"]
+    assert decorators("import numba\n@numba.njit(cache=True)\ndef f(x):\n    return x\n") == ["numba.njit"]
+    assert decorators("from numba import cuda\n@cuda.jit\ndef f(x):\n    pass\n") == ["cuda.jit"]
+    # A decorator of the learner's own, or one imported from elsewhere, is not Numba's.
+    assert decorators("def njit(f):\n    return f\n@njit\ndef f(x):\n    return x\n") == ["local:njit"]
+    assert decorators("from mytools import njit\n@njit\ndef f(x):\n    return x\n") == ["local:njit"]
+    assert decorators("from numba import njit\nnjit = lambda f: f\n@njit\ndef f(x):\n    return x\n") == \
+        ["local:njit"]
+    assert decorators("def f(x):\n    return x\n") == []
+    assert decorators("def f(:\n") == []

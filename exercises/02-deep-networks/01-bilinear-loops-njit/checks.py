@@ -94,7 +94,7 @@ def compiled_loops(ctx: CheckContext) -> None:
         ctx.expect(node is not None, f"{name} must be a top-level function (def {name}(...)) in your file",
                    diagnosis="njit")
         ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with @njit: put @njit(cache=True) on the line above its def",
+                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
                    diagnosis="njit")
         ops = _vectorized_ops(node)
         ctx.expect(not ops, f"{name} uses {', '.join(sorted(set(ops)))}: write the index loops of L908-917 instead "

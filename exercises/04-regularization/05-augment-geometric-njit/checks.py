@@ -44,7 +44,7 @@ def _expect(ctx: CheckContext, label: str, got, expected, known: list[tuple[str,
 def compiled(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
         ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with @njit: put @njit(cache=True) on the line above its def",
+                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
                    diagnosis="njit")
     x = _images(ctx, (1, 3, 4, 2))
     args = {"hflip": (x,), "crop_with_padding": (x, 1, 3, 4, np.array([[0, 1]])),

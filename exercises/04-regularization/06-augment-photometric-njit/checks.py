@@ -69,7 +69,7 @@ def _weights(sigma: float, r: int, normalize: bool = True) -> np.ndarray:
 def compiled(ctx: CheckContext) -> None:
     for name in KERNELS:
         ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with @njit: put @njit(cache=True) on the line above its def",
+                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
                    diagnosis="njit")
     x = _images(ctx, (1, 3, 4, 2))
     args = {"gaussian_kernel": (0.8,), "gaussian_blur": (x, 0.8), "add_noise": (x, np.zeros_like(x), 0.1),

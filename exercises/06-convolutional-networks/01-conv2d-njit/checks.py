@@ -61,7 +61,7 @@ def _flipped(w: np.ndarray) -> np.ndarray:
 def compiled(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
         ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with @njit: put @njit(cache=True) on the line above its def",
+                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
                    diagnosis="njit")
     xs, ws = (1, 2, 5, 4), (3, 2, 2, 2)
     x, w, b = _data(ctx, xs, ws)

@@ -31,7 +31,7 @@ CASES_HIDDEN = [((2, 2, 9, 9), (1, 2, 1, 1), 0), ((1, 4, 4, 7), (2, 4, 3, 5), 2)
 @check("conv2d_fast is compiled with @njit (read from your source)", points=1, target="numba")
 def compiled(ctx: CheckContext) -> None:
     ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of("conv2d_fast")),
-               "conv2d_fast is not decorated with @njit: put @njit(cache=True) on the line above its def",
+               "conv2d_fast is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
                diagnosis="njit")
     x, w, b = ctx.rng.normal(size=(1, 2, 4, 4)), ctx.rng.normal(size=(2, 2, 3, 3)), ctx.rng.normal(size=2)
     try:
