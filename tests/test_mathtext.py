@@ -17,9 +17,10 @@ SIGMOID = r"\sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)\,(1 
 BCE = r"\mathcal L(\hat y_i, y_i) = -y_i \log \hat y_i - (1 - y_i)\log(1 - \hat y_i)."
 BCE_GRADIENT = (r"\nabla_{\mathbf w} \sum_{i=1}^N \mathcal L(\hat y_i, y_i) = "
                 r"\sum_{i=1}^N (\hat y_i - y_i)\,\mathbf x_i .")
-FANOUT = r"\frac{\partial \mathcal L}{\partial y} = " + r"""\frac{\partial \mathcal L}{\partial u}\frac{\partial u}{\partial y}
+FANOUT = (r"\frac{\partial \mathcal L}{\partial y} = \frac{\partial \mathcal L}{\partial u}"
+          + r"""\frac{\partial u}{\partial y}
   + \frac{\partial \mathcal L}{\partial v}\frac{\partial v}{\partial y}, \qquad
-  \frac{\partial \mathcal L}{\partial x} = \frac{\partial \mathcal L}{\partial y}\frac{\partial y}{\partial x}."""
+  \frac{\partial \mathcal L}{\partial x} = \frac{\partial \mathcal L}{\partial y}\frac{\partial y}{\partial x}.""")
 ALIGNED = r"""\begin{aligned}
 (3)\;& \frac{\partial \mathcal L}{\partial \hat y} = \frac{\hat y - y}{\hat y(1-\hat y)} \\
 (2)\;& \frac{\partial \mathcal L}{\partial u} = \frac{\partial \mathcal L}{\partial \hat y}\,\sigma(u)\,(1-\sigma(u)) \\
