@@ -93,6 +93,10 @@ def test_examples_are_verbatim_from_chapter_1(readme: str, latex: str) -> None:
     # environments
     (r"\begin{cases} x & x > 0 \\ 0 & \text{otherwise}\end{cases}", "(x if x > 0; 0 otherwise)"),
     (r"a \\ b", "a\nb"),
+    (r"\begin{aligned} a &= 1 \\ bb &= 2 \end{aligned}", "a  = 1\nbb = 2"),
+    (r"\begin{aligned} f &= \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases} \\ g &= 2 \end{aligned}",
+     "f = (1 if x > 0; 0 if x ≤ 0)\ng = 2"),
+    (r"\mathbf{y} = \mathbf{Ax} \tag{23}", "y = Ax    (23)"), (r"\boxed{x} \textcolor{red}{y}", "xy"),
     (r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "(1, 2; 3, 4)"),
     # unknown commands lose their backslash, never raise
     (r"\foo x", "foox"), (r"\frac{1}", "1/"), (r"x^", "x"), (r"{x", "x"), (r"x}", "x"), ("", ""),

@@ -60,7 +60,7 @@ STYLES = {"mathbf", "mathrm", "mathit", "mathsf", "mathtt", "boldsymbol", "bm", 
 TEXTS = {"text", "textrm", "textbf", "textit", "texttt", "textsf", "mbox", "textnormal", "hbox"}
 IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
            "Biggl", "Biggr", "middle", "displaystyle", "textstyle", "scriptstyle", "nonumber", "notag",
-           "limits", "nolimits", "label"}
+           "limits", "nolimits", "label", "rm", "bf", "it", "cal", "sf", "tt"}
 CALLIGRAPHIC = {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}
 BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "H": "ℍ"}
 FRAKTUR = {"R": "ℜ", "I": "ℑ", "H": "ℌ", "C": "ℭ", "Z": "ℨ"}
@@ -166,12 +166,8 @@ class Parser:
             if stop is not None and tok == ("chr", stop):
                 self.pos += 1
                 return atoms
-            if env is not None and tok == ("cmd", "end"):
-                self.next()
-                self.raw_group()
-                return atoms
-            if env is not None and tok in (("chr", "&"), ("cmd", "\\")):
-                return atoms
+            if env is not None and tok in (("chr", "&"), ("cmd", "\\"), ("cmd", "end")):
+                return atoms  # the environment's loop takes the separator
             if tok in (("chr", "^"), ("chr", "_")):
                 self.next()
                 arg = render(self.argument(script=True), script=True)
@@ -283,6 +279,20 @@ class Parser:
         if name in ("overset", "stackrel", "underset"):
             self.argument(script)  # the annotation above or below: not shown
             return self.argument(script)
+        if name in ("boxed", "mathclap", "mathllap", "mathrlap", "smash", "textcolor", "colorbox"):
+            if name in ("textcolor", "colorbox"):
+                self.raw_group()  # the colour
+            return [Atom("ord", render(self.argument(script), script))]
+        if name in ("color", "phantom", "hphantom", "vphantom", "vspace"):
+            self.raw_group()
+            return []
+        if name == "hspace":
+            self.raw_group()
+            return [Atom("space", " ")]
+        if name == "tag":
+            return [Atom("space", "    "), Atom("ord", "(" + self.raw_group() + ")")]
+        if name == "substack":
+            return [Atom("ord", render(self.argument(script), script).replace("\n", ", "))]
         if name in ("binom", "tbinom", "dbinom"):
             n, k = render(self.argument(script), script), render(self.argument(script), script)
             return [Atom("ord", f"C({n}, {k})")]
@@ -308,16 +318,15 @@ class Parser:
         while True:
             cell = self.math_list(script, env=env)
             rows[-1].append(render(cell, script).strip())
-            tok = self.peek()
-            if tok is None:
-                break
+            tok = self.next()
             if tok == ("chr", "&"):
-                self.next()
-            elif tok == ("cmd", "\\"):
-                self.next()
+                continue
+            if tok == ("cmd", "\\"):
                 rows.append([])
-            else:
-                break
+                continue
+            if tok == ("cmd", "end"):
+                self.raw_group()
+            break
         rows = [r for r in rows if any(r)]
         if env in ("cases", "dcases"):
             parts = []
