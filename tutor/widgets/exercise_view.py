@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
@@ -13,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from grader.catalog import Exercise
+from tutor.mathtext import markdown_math
 from tutor.widgets.code_editor import CodeEditor
 from tutor.widgets.quiz_form import QuizForm
 
@@ -22,30 +21,6 @@ EMPTY_COURSE = """\
 This course has no exercises in its catalog. If you installed gradschool from source,
 check that the `exercises/` folder is present, then start the tutor again.
 """
-
-
-FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
-# Pandoc's rule: no space just inside the dollars, so "$5 and $6" stays text.
-INLINE_MATH = re.compile(r"(?<![\\$\w`])\$(?![\s$])([^$\n`]+?)(?<![\s\\])\$(?![\w$])")
-
-
-def _math_as_code(part: str) -> str:
-    # A block quote of inline code wraps on narrow terminals, where a code block would be cut off.
-    part = DISPLAY_MATH.sub(lambda m: "\n\n> `" + " ".join(m.group(1).split()) + "`\n\n", part)
-    return INLINE_MATH.sub(lambda m: "`" + m.group(1) + "`", part)
-
-
-def math_as_code(markdown: str) -> str:
-    """The terminal cannot typeset LaTeX: show $$…$$ as a quoted code line and $…$ as inline code, so
-    formulas read as formulas instead of dollar-strewn prose. Fenced code is left alone."""
-    out, last = [], 0
-    for fence in FENCE.finditer(markdown):
-        out.append(_math_as_code(markdown[last:fence.start()]))
-        out.append(fence.group(0))
-        last = fence.end()
-    out.append(_math_as_code(markdown[last:]))
-    return "".join(out)
 
 
 class RenderedOnce:
@@ -92,8 +67,8 @@ class ExerciseHeader(Static):
 
 
 class ExerciseView(Vertical):
-    """Header, then two tabs: the instructions rendered as Markdown (math shown as code), and the
-    learner's file in the editor (or, for a quiz, the form of its questions)."""
+    """Header, then two tabs: the instructions rendered as Markdown (LaTeX math shown as Unicode text), and
+    the learner's file in the editor (or, for a quiz, the form of its questions)."""
 
     def __init__(self, *, autosave_delay: float = 1.0, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -116,7 +91,7 @@ class ExerciseView(Vertical):
             text = exercise.instructions()
         except OSError as exc:
             text = f"*The instructions for this exercise could not be read:* `{exc}`"
-        self.query_one("#instructions", Static).update(as_markdown(math_as_code(text)))
+        self.query_one("#instructions", Static).update(as_markdown(markdown_math(text)))
         self.query_one("#instructions-scroll", VerticalScroll).scroll_home(animate=False)
 
     def show_empty(self) -> None:
