@@ -58,18 +58,20 @@ def _split(x, ph, pw, sh, sw, hq, wq):
     # contiguous run of one plane (at stride 1 there is one plane: the padded input itself).
     n_b, c, h, wd = x.shape
     xs = np.zeros((n_b, c, sh, sw, hq * wq))
-    for n in range(n_b):
-        for ci in range(c):
-            for r in range(h):
-                rr = r + ph
-                a, u = rr % sh, rr // sh
-                if u >= hq:
-                    continue
-                for col in range(wd):
-                    cc = col + pw
-                    v = cc // sw
-                    if v < wq:
-                        xs[n, ci, a, cc % sw, u * wq + v] = x[n, ci, r, col]
+    for r in range(h):
+        a, u = (r + ph) % sh, (r + ph) // sh
+        if u >= hq:
+            break  # rows no window reaches
+        for b in range(sw):
+            # the columns v·sw + b − pw of this phase that lie in x and in the plane: v in [v0, v1)
+            v0 = (max(pw - b, 0) + sw - 1) // sw
+            v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
+            for n in range(n_b):
+                for ci in range(c):
+                    xr = x[n, ci, r]
+                    d = xs[n, ci, a, b, u * wq:(u + 1) * wq]
+                    for v in range(v0, v1):
+                        d[v] = xr[v * sw + b - pw]
     return xs
 
 
@@ -250,19 +252,20 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
                 dyx[n, co, i * wq:i * wq + ow_n] = dy[n, co, i]
     dxs = np.zeros((n_b, c_in, sh, sw, hq * wq))
     _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq)
-    dx = np.zeros(x.shape)
-    for n in range(n_b):
-        for ci in range(c_in):
-            for r in range(h):
-                rr = r + ph
-                u = rr // sh
-                if u >= hq:
-                    continue  # a row no window reaches: its gradient is 0
-                for col in range(wd):
-                    cc = col + pw
-                    v = cc // sw
-                    if v < wq:
-                        dx[n, ci, r, col] = dxs[n, ci, rr % sh, cc % sw, u * wq + v]
+    dx = np.zeros(x.shape)  # pixels that no window reaches keep gradient 0
+    for r in range(h):
+        a, u = (r + ph) % sh, (r + ph) // sh
+        if u >= hq:
+            break
+        for b in range(sw):
+            v0 = (max(pw - b, 0) + sw - 1) // sw
+            v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
+            for n in range(n_b):
+                for ci in range(c_in):
+                    dr = dx[n, ci, r]
+                    g = dxs[n, ci, a, b, u * wq:(u + 1) * wq]
+                    for v in range(v0, v1):
+                        dr[v * sw + b - pw] = g[v]
     return dx, dwt, db
 
 
