@@ -7,16 +7,17 @@ CROSS-CORRELATION, as the notes compute it (L3203, "CNNs implement correlation")
 
 with zero padding (reads outside the input count as 0). Backward passes sum over the batch.
 
-Speed (benchmarks/bench_conv.py): x is zero-padded and split by row and column phase once per call
-(xs[n, c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]; at stride 1 one plane, the padded
-input), so every kernel tap of every stride reads ONE contiguous run of one plane with no bounds test.
-The forward pass keeps several output rows of every channel in L1 (an implicit GEMM; each row computed
-over the plane width, its junk columns never copied out) and adds each tap's run to them, neighbouring
-taps fused in threes; dw accumulates with dy moved channels-last, so the inner loop runs over C_out;
-at stride 1, dx is the forward pass on dy with the flipped kernel, otherwise every tap's run of the
-planes gets w · dy (three output channels at once). Inner loops are plain, contiguous and
-branch-free, which LLVM vectorizes; fastmath stays off, and every sum runs in a fixed order (results
-are deterministic).
+Speed (benchmarks/bench_conv.py): each example is zero-padded and split by row and column phase into
+a buffer reused across the batch (xs[c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]; at
+stride 1 one plane, the padded input), so every kernel tap of every stride reads ONE contiguous run
+of one plane with no bounds test. The forward pass keeps several output rows of every channel in L1
+(an implicit GEMM; each row computed over the plane width, its junk columns never copied out) and
+adds each tap's run to them, neighbouring taps fused in threes; dw accumulates with dy moved
+channels-last, so the inner loop runs over C_out; at stride 1, dx is the forward pass on dy with the
+flipped kernel, otherwise every tap's run of the planes gets w · dy (three output channels at once).
+Inner loops are plain, contiguous and branch-free, which LLVM vectorizes; fastmath stays off, and
+every sum runs in a fixed order (results are deterministic). The roof is the multiply and the add
+issued separately (no FMA without fastmath's contraction): about 10 GMAC/s on one AVX-512 core.
 """
 
 import numpy as np
@@ -52,27 +53,27 @@ def _taps3(acc, w, ci, p, q, x0, x1, x2):
 
 
 @njit(cache=True)
-def _split(x, ph, pw, sh, sw, hq, wq):
-    # The zero-padded input split by row and column phase, flattened per plane:
-    # xs[n, c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]. A strided tap then reads one
-    # contiguous run of one plane (at stride 1 there is one plane: the padded input itself).
-    n_b, c, h, wd = x.shape
-    xs = np.zeros((n_b, c, sh, sw, hq * wq))
+def _split(x, n, ph, pw, wq, xs):
+    # Example n of x, zero-padded and split by row and column phase, each plane flattened:
+    # xs[c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]. A strided tap then reads one
+    # contiguous run of one plane (at stride 1 there is one plane: the padded input itself). One
+    # example at a time, into a buffer reused across the batch, so it stays in cache.
+    c, sh, sw, size = xs.shape
+    h, wd = x.shape[2], x.shape[3]
+    xs[:] = 0.0
     for r in range(h):
         a, u = (r + ph) % sh, (r + ph) // sh
-        if u >= hq:
+        if (u + 1) * wq > size:
             break  # rows no window reaches
         for b in range(sw):
             # the columns v·sw + b − pw of this phase that lie in x and in the plane: v in [v0, v1)
             v0 = (max(pw - b, 0) + sw - 1) // sw
             v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
-            for n in range(n_b):
-                for ci in range(c):
-                    xr = x[n, ci, r]
-                    d = xs[n, ci, a, b, u * wq:(u + 1) * wq]
-                    for v in range(v0, v1):
-                        d[v] = xr[v * sw + b - pw]
-    return xs
+            for ci in range(c):
+                xr = x[n, ci, r]
+                d = xs[ci, a, b, u * wq:(u + 1) * wq]
+                for v in range(v0, v1):
+                    d[v] = xr[v * sw + b - pw]
 
 
 @njit(cache=True)
@@ -88,45 +89,46 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, sh: int, sw: int
     oh_n = output_size(h, kh_n, sh, ph, dh)
     ow_n = output_size(wd, kw_n, sw, pw, dw)
     hq, wq = _plane_shape(oh_n, ow_n, kh_n, kw_n, sh, sw, dh, dw)
-    xs = _split(x, ph, pw, sh, sw, hq, wq)
+    xs = np.empty((x.shape[1], sh, sw, hq * wq))
     y = np.empty((n_b, c_out, oh_n, ow_n))
-    _fwd_blocks(xs, w, b, y, sh, sw, dh, dw, wq)
+    for n in range(n_b):
+        _split(x, n, ph, pw, wq, xs)
+        _fwd_blocks(xs, w, b, y, n, sh, sw, dh, dw, wq)
     return y
 
 
 @njit(cache=True)
-def _fwd_blocks(xs, w, b, y, sh, sw, dh, dw, wq):
+def _fwd_blocks(xs, w, b, y, n, sh, sw, dh, dw, wq):
     # r output rows at once, each computed over the plane width wq (the last wq − W_out columns of a
     # row are junk and never copied out), so one tap is ONE contiguous run of a phase plane,
     # (r − 1)·wq + W_out long, instead of r short rows.
-    c_in = xs.shape[1]
+    c_in = xs.shape[0]
     c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
     oh_n, ow_n = y.shape[2], y.shape[3]
     rows = max(1, min(oh_n, 4096 // (c_out * wq)))  # acc of about 32 KiB: stays in L1
-    for n in range(y.shape[0]):
-        for i0 in range(0, oh_n, rows):
-            r = min(rows, oh_n - i0)
-            m = (r - 1) * wq + ow_n
-            acc = np.empty((c_out, m))
-            for co in range(c_out):
-                acc[co, :] = b[co]
-            for ci in range(c_in):
-                for p in range(kh_n):
-                    a = (p * dh) % sh
-                    base = (i0 + (p * dh) // sh) * wq
-                    q = 0
-                    while q + 3 <= kw_n:
-                        s0, s1, s2 = base + (q * dw) // sw, base + ((q + 1) * dw) // sw, base + ((q + 2) * dw) // sw
-                        _taps3(acc, w, ci, p, q, xs[n, ci, a, (q * dw) % sw, s0:s0 + m],
-                               xs[n, ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
-                               xs[n, ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
-                        q += 3
-                    while q < kw_n:
-                        s0 = base + (q * dw) // sw
-                        _taps(acc, w, ci, p, q, xs[n, ci, a, (q * dw) % sw, s0:s0 + m])
-                        q += 1
-            for k in range(r):
-                y[n, :, i0 + k, :] = acc[:, k * wq:k * wq + ow_n]
+    for i0 in range(0, oh_n, rows):
+        r = min(rows, oh_n - i0)
+        m = (r - 1) * wq + ow_n
+        acc = np.empty((c_out, m))
+        for co in range(c_out):
+            acc[co, :] = b[co]
+        for ci in range(c_in):
+            for p in range(kh_n):
+                a = (p * dh) % sh
+                base = (i0 + (p * dh) // sh) * wq
+                q = 0
+                while q + 3 <= kw_n:
+                    s0, s1, s2 = base + (q * dw) // sw, base + ((q + 1) * dw) // sw, base + ((q + 2) * dw) // sw
+                    _taps3(acc, w, ci, p, q, xs[ci, a, (q * dw) % sw, s0:s0 + m],
+                           xs[ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
+                           xs[ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
+                    q += 3
+                while q < kw_n:
+                    s0 = base + (q * dw) // sw
+                    _taps(acc, w, ci, p, q, xs[ci, a, (q * dw) % sw, s0:s0 + m])
+                    q += 1
+        for k in range(r):
+            y[n, :, i0 + k, :] = acc[:, k * wq:k * wq + ow_n]
 
 
 @njit(cache=True)
@@ -138,29 +140,28 @@ def _sum3(t, w0, w1, w2, g0, g1, g2):
 
 @njit(cache=True)
 def _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq):
-    # The transpose of the forward pass on phase planes: for every tap, the run of plane (a, b) that
-    # the tap read gets w · (that output channel's dy, rows laid out wq apart with zero junk columns).
+    # The transpose of the forward pass on one example's phase planes: for every tap, the run of plane
+    # (a, b) that the tap read gets w · (that output channel's dy, rows wq apart, junk columns 0).
     c_out, c_in, kh_n, kw_n = w.shape
     m = (oh_n - 1) * wq + ow_n
-    for n in range(dyx.shape[0]):
-        for ci in range(c_in):
-            for p in range(kh_n):
-                a = (p * dh) % sh
-                base = (p * dh) // sh * wq
-                for q in range(kw_n):
-                    s0 = base + (q * dw) // sw
-                    t = dxs[n, ci, a, (q * dw) % sw, s0:s0 + m]
-                    co = 0
-                    while co + 3 <= c_out:
-                        _sum3(t, w[co, ci, p, q], w[co + 1, ci, p, q], w[co + 2, ci, p, q], dyx[n, co, :m],
-                              dyx[n, co + 1, :m], dyx[n, co + 2, :m])
-                        co += 3
-                    while co < c_out:
-                        wv = w[co, ci, p, q]
-                        g = dyx[n, co, :m]
-                        for k in range(m):
-                            t[k] += wv * g[k]
-                        co += 1
+    for ci in range(c_in):
+        for p in range(kh_n):
+            a = (p * dh) % sh
+            base = (p * dh) // sh * wq
+            for q in range(kw_n):
+                s0 = base + (q * dw) // sw
+                t = dxs[ci, a, (q * dw) % sw, s0:s0 + m]
+                co = 0
+                while co + 3 <= c_out:
+                    _sum3(t, w[co, ci, p, q], w[co + 1, ci, p, q], w[co + 2, ci, p, q], dyx[co, :m],
+                          dyx[co + 1, :m], dyx[co + 2, :m])
+                    co += 3
+                while co < c_out:
+                    wv = w[co, ci, p, q]
+                    g = dyx[co, :m]
+                    for k in range(m):
+                        t[k] += wv * g[k]
+                    co += 1
 
 
 @njit(cache=True)
@@ -202,12 +203,12 @@ def _dw_example(dyt, xs, part, n, sh, sw, dh, dw, wq):
                 while q + 3 <= kw_n:
                     s0, s1, s2 = base + (q * dw) // sw, base + ((q + 1) * dw) // sw, base + ((q + 2) * dw) // sw
                     _dots3(part[ci, p, q], part[ci, p, q + 1], part[ci, p, q + 2], g,
-                           xs[n, ci, a, (q * dw) % sw, s0:s0 + m], xs[n, ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
-                           xs[n, ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
+                           xs[ci, a, (q * dw) % sw, s0:s0 + m], xs[ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
+                           xs[ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
                     q += 3
                 while q < kw_n:
                     s0 = base + (q * dw) // sw
-                    _dots(part[ci, p, q], g, xs[n, ci, a, (q * dw) % sw, s0:s0 + m])
+                    _dots(part[ci, p, q], g, xs[ci, a, (q * dw) % sw, s0:s0 + m])
                     q += 1
 
 
@@ -218,7 +219,7 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
     c_out, c_in, kh_n, kw_n = w.shape
     oh_n, ow_n = dy.shape[2], dy.shape[3]
     hq, wq = _plane_shape(oh_n, ow_n, kh_n, kw_n, sh, sw, dh, dw)
-    xs = _split(x, ph, pw, sh, sw, hq, wq)
+    xs = np.empty((c_in, sh, sw, hq * wq))
     db = np.zeros(c_out)
     for n in range(n_b):
         for co in range(c_out):
@@ -228,6 +229,7 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
     part = np.zeros((c_in, kh_n, kw_n, c_out))
     dyt = np.ascontiguousarray(dy.transpose(0, 2, 3, 1))
     for n in range(n_b):
+        _split(x, n, ph, pw, wq, xs)
         _dw_example(dyt, xs, part, n, sh, sw, dh, dw, wq)
     dwt = np.empty(w.shape)
     for co in range(c_out):
@@ -245,25 +247,25 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
                     for q in range(kw_n):
                         wf[ci, co, p, q] = w[co, ci, kh_n - 1 - p, kw_n - 1 - q]
         return conv2d_forward(dy, wf, np.zeros(c_in), 1, 1, fh, fw, dh, dw), dwt, db
-    dyx = np.zeros((n_b, c_out, oh_n * wq))  # dy with rows wq apart, the junk columns 0
+    dyx = np.zeros((c_out, oh_n * wq))  # one example's dy with rows wq apart, the junk columns 0
+    dxs = np.empty((c_in, sh, sw, hq * wq))  # one example's dx on the padded phase planes
+    dx = np.zeros(x.shape)  # pixels that no window reaches keep gradient 0
     for n in range(n_b):
         for co in range(c_out):
             for i in range(oh_n):
-                dyx[n, co, i * wq:i * wq + ow_n] = dy[n, co, i]
-    dxs = np.zeros((n_b, c_in, sh, sw, hq * wq))
-    _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq)
-    dx = np.zeros(x.shape)  # pixels that no window reaches keep gradient 0
-    for r in range(h):
-        a, u = (r + ph) % sh, (r + ph) // sh
-        if u >= hq:
-            break
-        for b in range(sw):
-            v0 = (max(pw - b, 0) + sw - 1) // sw
-            v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
-            for n in range(n_b):
+                dyx[co, i * wq:i * wq + ow_n] = dy[n, co, i]
+        dxs[:] = 0.0
+        _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq)
+        for r in range(h):
+            a, u = (r + ph) % sh, (r + ph) // sh
+            if u >= hq:
+                break
+            for b in range(sw):
+                v0 = (max(pw - b, 0) + sw - 1) // sw
+                v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
                 for ci in range(c_in):
                     dr = dx[n, ci, r]
-                    g = dxs[n, ci, a, b, u * wq:(u + 1) * wq]
+                    g = dxs[ci, a, b, u * wq:(u + 1) * wq]
                     for v in range(v0, v1):
                         dr[v * sw + b - pw] = g[v]
     return dx, dwt, db
