@@ -7,13 +7,17 @@ CROSS-CORRELATION, as the notes compute it (L3203, "CNNs implement correlation")
 
 with zero padding (reads outside the input count as 0). Backward passes sum over the batch.
 
-Speed (benchmarks/bench_conv.py): x is zero-padded once per call, so every kernel tap reads a full
-row with no bounds test. The forward pass keeps one output row of every channel, acc (C_out, W_out),
-in L1 and adds each tap's input row to it (an implicit GEMM; neighbouring taps fused in threes; at
-stride 1, several rows at once as one run of the flattened padded input); dw
-accumulates with dy moved channels-last, so the inner loop runs over C_out; at stride 1, dx is the
-forward pass on dy with the flipped kernel. Inner loops are plain, contiguous and branch-free, which
-LLVM vectorizes; fastmath stays off, and every sum runs in a fixed order (results are deterministic).
+Speed (benchmarks/bench_conv.py): each example is zero-padded and split by row and column phase into
+a buffer reused across the batch (xs[c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]; at
+stride 1 one plane, the padded input), so every kernel tap of every stride reads ONE contiguous run
+of one plane with no bounds test. The forward pass keeps several output rows of every channel in L1
+(an implicit GEMM; each row computed over the plane width, its junk columns never copied out) and
+adds each tap's run to them, neighbouring taps fused in threes; dw accumulates with dy moved
+channels-last, so the inner loop runs over C_out; at stride 1, dx is the forward pass on dy with the
+flipped kernel, otherwise every tap's run of the planes gets w · dy (three output channels at once).
+Inner loops are plain, contiguous and branch-free, which LLVM vectorizes; fastmath stays off, and
+every sum runs in a fixed order (results are deterministic). The roof is the multiply and the add
+issued separately (no FMA without fastmath's contraction): about 10 GMAC/s on one AVX-512 core.
 """
 
 import numpy as np
@@ -24,17 +28,6 @@ from numba import njit
 def output_size(n: int, k: int, stride: int, padding: int, dilation: int) -> int:
     """floor((n + 2p - d(k-1) - 1) / s) + 1 (notes L3266 with dilation; d = 1 gives (n + 2p - k)/s + 1)."""
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
-
-
-@njit(cache=True)
-def _pad(x, ph, pw):
-    n_b, c, h, wd = x.shape
-    xp = np.zeros((n_b, c, h + 2 * ph, wd + 2 * pw))
-    for n in range(n_b):
-        for ci in range(c):
-            for r in range(h):
-                xp[n, ci, r + ph, pw:pw + wd] = x[n, ci, r]
-    return xp
 
 
 @njit(cache=True)
@@ -60,30 +53,32 @@ def _taps3(acc, w, ci, p, q, x0, x1, x2):
 
 
 @njit(cache=True)
-def _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw):
-    c_in = xp.shape[1]
-    kh_n, kw_n = w.shape[2], w.shape[3]
-    m = acc.shape[1]
-    buf = np.empty(m)  # strided layers: each tap's input row, gathered to be contiguous
-    for ci in range(c_in):
-        for p in range(kh_n):
-            xr = xp[n, ci, i * sh + p * dh]
-            q = 0
-            if sw == 1:
-                while q + 3 <= kw_n:
-                    s0 = q * dw
-                    _taps3(acc, w, ci, p, q, xr[s0:s0 + m], xr[s0 + dw:s0 + dw + m], xr[s0 + 2 * dw:s0 + 2 * dw + m])
-                    q += 3
-                while q < kw_n:
-                    _taps(acc, w, ci, p, q, xr[q * dw:q * dw + m])
-                    q += 1
-            else:
-                while q < kw_n:
-                    s0 = q * dw
-                    for t in range(m):
-                        buf[t] = xr[s0 + t * sw]
-                    _taps(acc, w, ci, p, q, buf)
-                    q += 1
+def _split(x, n, ph, pw, wq, xs):
+    # Example n of x, zero-padded and split by row and column phase, each plane flattened:
+    # xs[c, a, b, u·wq + v] = padded x[n, c, u·sh + a, v·sw + b]. A strided tap then reads one
+    # contiguous run of one plane (at stride 1 there is one plane: the padded input itself). One
+    # example at a time, into a buffer reused across the batch, so it stays in cache.
+    c, sh, sw, size = xs.shape
+    h, wd = x.shape[2], x.shape[3]
+    xs[:] = 0.0
+    for r in range(h):
+        a, u = (r + ph) % sh, (r + ph) // sh
+        if (u + 1) * wq > size:
+            break  # rows no window reaches
+        for b in range(sw):
+            # the columns v·sw + b − pw of this phase that lie in x and in the plane: v in [v0, v1)
+            v0 = (max(pw - b, 0) + sw - 1) // sw
+            v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
+            for ci in range(c):
+                xr = x[n, ci, r]
+                d = xs[ci, a, b, u * wq:(u + 1) * wq]
+                for v in range(v0, v1):
+                    d[v] = xr[v * sw + b - pw]
+
+
+@njit(cache=True)
+def _plane_shape(oh_n, ow_n, kh_n, kw_n, sh, sw, dh, dw):
+    return oh_n + (dh * (kh_n - 1)) // sh, ow_n + (dw * (kw_n - 1)) // sw
 
 
 @njit(cache=True)
@@ -93,134 +88,128 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, sh: int, sw: int
     c_out, _, kh_n, kw_n = w.shape
     oh_n = output_size(h, kh_n, sh, ph, dh)
     ow_n = output_size(wd, kw_n, sw, pw, dw)
-    xp = _pad(x, ph, pw)
+    hq, wq = _plane_shape(oh_n, ow_n, kh_n, kw_n, sh, sw, dh, dw)
+    xs = np.empty((x.shape[1], sh, sw, hq * wq))
     y = np.empty((n_b, c_out, oh_n, ow_n))
-    if sh == 1 and sw == 1:
-        _fwd_blocks(xp, w, b, y, dh, dw)
-        return y
-    acc = np.empty((c_out, ow_n))
     for n in range(n_b):
-        for i in range(oh_n):
-            for co in range(c_out):
-                acc[co, :] = b[co]
-            _fwd_row(xp, w, acc, n, i, sh, sw, dh, dw)
-            y[n, :, i, :] = acc
+        _split(x, n, ph, pw, wq, xs)
+        _fwd_blocks(xs, w, b, y, n, sh, sw, dh, dw, wq)
     return y
 
 
 @njit(cache=True)
-def _fwd_blocks(xp, w, b, y, dh, dw):
-    # Stride 1: r output rows at once, each computed over the padded width wp (the last wp − W_out
-    # columns of a row are junk and never copied out), so one tap is ONE contiguous run of the
-    # flattened padded input, (r − 1)·wp + W_out long, instead of r short rows.
-    c_in = xp.shape[1]
-    wp = xp.shape[3]
+def _fwd_blocks(xs, w, b, y, n, sh, sw, dh, dw, wq):
+    # r output rows at once, each computed over the plane width wq (the last wq − W_out columns of a
+    # row are junk and never copied out), so one tap is ONE contiguous run of a phase plane,
+    # (r − 1)·wq + W_out long, instead of r short rows.
+    c_in = xs.shape[0]
     c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
     oh_n, ow_n = y.shape[2], y.shape[3]
-    rows = max(1, min(oh_n, 4096 // (c_out * wp)))  # acc of about 32 KiB: stays in L1
-    for n in range(y.shape[0]):
-        for i0 in range(0, oh_n, rows):
-            r = min(rows, oh_n - i0)
-            m = (r - 1) * wp + ow_n
-            acc = np.empty((c_out, m))
-            for co in range(c_out):
-                acc[co, :] = b[co]
-            for ci in range(c_in):
-                flat = xp[n, ci].ravel()
-                for p in range(kh_n):
-                    base = (i0 + p * dh) * wp
-                    q = 0
-                    while q + 3 <= kw_n:
-                        s0 = base + q * dw
-                        _taps3(acc, w, ci, p, q, flat[s0:s0 + m], flat[s0 + dw:s0 + dw + m],
-                               flat[s0 + 2 * dw:s0 + 2 * dw + m])
-                        q += 3
-                    while q < kw_n:
-                        s0 = base + q * dw
-                        _taps(acc, w, ci, p, q, flat[s0:s0 + m])
-                        q += 1
-            for k in range(r):
-                y[n, :, i0 + k, :] = acc[:, k * wp:k * wp + ow_n]
-
-
-@njit(cache=True)
-def _scatter_row(dxs, w, n, co, p, q, r, start, sw, g):
-    # padded dx[n, ci, r, start + t·sw] += w[co, ci, p, q] · g[t] for every input channel ci. dxs splits
-    # each padded row by column phase, dxs[n, ci, r, c % sw, c // sw], so these targets are contiguous.
-    m = g.shape[0]
-    phase, k0 = start % sw, start // sw
-    for ci in range(dxs.shape[1]):
-        wv = w[co, ci, p, q]
-        d = dxs[n, ci, r, phase, k0:k0 + m]
-        for t in range(m):
-            d[t] += wv * g[t]
-
-
-@njit(cache=True)
-def _dx_example(dy, w, dxs, n, sh, sw, dh, dw):
-    # Strided layers: dx[n] += the transpose of the forward pass, scattered one row of dy at a time.
-    c_out, kh_n, kw_n = w.shape[0], w.shape[2], w.shape[3]
-    for i in range(dy.shape[2]):
+    rows = max(1, min(oh_n, 4096 // (c_out * wq)))  # acc of about 32 KiB: stays in L1
+    for i0 in range(0, oh_n, rows):
+        r = min(rows, oh_n - i0)
+        m = (r - 1) * wq + ow_n
+        acc = np.empty((c_out, m))
         for co in range(c_out):
-            g = dy[n, co, i]
+            acc[co, :] = b[co]
+        for ci in range(c_in):
             for p in range(kh_n):
-                r = i * sh + p * dh
-                for q in range(kw_n):
-                    start = q * dw
-                    _scatter_row(dxs, w, n, co, p, q, r, start, sw, g)
+                a = (p * dh) % sh
+                base = (i0 + (p * dh) // sh) * wq
+                q = 0
+                while q + 3 <= kw_n:
+                    s0, s1, s2 = base + (q * dw) // sw, base + ((q + 1) * dw) // sw, base + ((q + 2) * dw) // sw
+                    _taps3(acc, w, ci, p, q, xs[ci, a, (q * dw) % sw, s0:s0 + m],
+                           xs[ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
+                           xs[ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
+                    q += 3
+                while q < kw_n:
+                    s0 = base + (q * dw) // sw
+                    _taps(acc, w, ci, p, q, xs[ci, a, (q * dw) % sw, s0:s0 + m])
+                    q += 1
+        for k in range(r):
+            y[n, :, i0 + k, :] = acc[:, k * wq:k * wq + ow_n]
 
 
 @njit(cache=True)
-def _dots(part, dy, n, i, ci, p, q, xs):
-    # part[ci, p, q, :] (over co) += xs[t] * dy[n, i, t, :] for every t: dy here is channels-last
-    d = part[ci, p, q]
+def _sum3(t, w0, w1, w2, g0, g1, g2):
+    # t += w0·g0 + w1·g1 + w2·g2, left to right (three output channels scattered at once)
+    for k in range(t.shape[0]):
+        t[k] = ((t[k] + w0 * g0[k]) + w1 * g1[k]) + w2 * g2[k]
+
+
+@njit(cache=True)
+def _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq):
+    # The transpose of the forward pass on one example's phase planes: for every tap, the run of plane
+    # (a, b) that the tap read gets w · (that output channel's dy, rows wq apart, junk columns 0).
+    c_out, c_in, kh_n, kw_n = w.shape
+    m = (oh_n - 1) * wq + ow_n
+    for ci in range(c_in):
+        for p in range(kh_n):
+            a = (p * dh) % sh
+            base = (p * dh) // sh * wq
+            for q in range(kw_n):
+                s0 = base + (q * dw) // sw
+                t = dxs[ci, a, (q * dw) % sw, s0:s0 + m]
+                co = 0
+                while co + 3 <= c_out:
+                    _sum3(t, w[co, ci, p, q], w[co + 1, ci, p, q], w[co + 2, ci, p, q], dyx[co, :m],
+                          dyx[co + 1, :m], dyx[co + 2, :m])
+                    co += 3
+                while co < c_out:
+                    wv = w[co, ci, p, q]
+                    g = dyx[co, :m]
+                    for k in range(m):
+                        t[k] += wv * g[k]
+                    co += 1
+
+
+@njit(cache=True)
+def _dots(d, g, xs):
+    # d[co] += xs[t] · g[t, co] for every t in order (g: one row of dy, channels-last)
     for t in range(xs.shape[0]):
         xv = xs[t]
-        g = dy[n, i, t]
+        gt = g[t]
         for co in range(d.shape[0]):
-            d[co] += xv * g[co]
+            d[co] += xv * gt[co]
 
 
 @njit(cache=True)
-def _dots3(part, dy, n, i, ci, p, q, x0, x1, x2):
+def _dots3(d0, d1, d2, g, x0, x1, x2):
     # Three neighbouring taps at once: each row of dy is loaded once for three products
-    d0, d1, d2 = part[ci, p, q], part[ci, p, q + 1], part[ci, p, q + 2]
     for t in range(x0.shape[0]):
         v0, v1, v2 = x0[t], x1[t], x2[t]
-        g = dy[n, i, t]
+        gt = g[t]
         for co in range(d0.shape[0]):
-            gc = g[co]
+            gc = gt[co]
             d0[co] += v0 * gc
             d1[co] += v1 * gc
             d2[co] += v2 * gc
 
 
 @njit(cache=True)
-def _dw_example(dy, xp, part, n, sh, sw, dh, dw):
+def _dw_example(dyt, xs, part, n, sh, sw, dh, dw, wq):
+    # part[ci, p, q, co] += Σ over this example's output pixels, in order, of x · dy (dy channels-last,
+    # so the inner loop runs over C_out); every tap's input row is a contiguous run of a phase plane.
     c_in, kh_n, kw_n = part.shape[0], part.shape[1], part.shape[2]
-    oh_n, m = dy.shape[1], dy.shape[2]
-    buf = np.empty(m)
+    oh_n, m = dyt.shape[1], dyt.shape[2]
     for i in range(oh_n):
+        g = dyt[n, i]
         for ci in range(c_in):
             for p in range(kh_n):
-                xr = xp[n, ci, i * sh + p * dh]
+                a = (p * dh) % sh
+                base = (i + (p * dh) // sh) * wq
                 q = 0
-                if sw == 1:
-                    while q + 3 <= kw_n:
-                        s0 = q * dw
-                        _dots3(part, dy, n, i, ci, p, q, xr[s0:s0 + m], xr[s0 + dw:s0 + dw + m],
-                               xr[s0 + 2 * dw:s0 + 2 * dw + m])
-                        q += 3
-                    while q < kw_n:
-                        _dots(part, dy, n, i, ci, p, q, xr[q * dw:q * dw + m])
-                        q += 1
-                else:
-                    while q < kw_n:
-                        start = q * dw
-                        for t in range(m):
-                            buf[t] = xr[start + t * sw]
-                        _dots(part, dy, n, i, ci, p, q, buf)
-                        q += 1
+                while q + 3 <= kw_n:
+                    s0, s1, s2 = base + (q * dw) // sw, base + ((q + 1) * dw) // sw, base + ((q + 2) * dw) // sw
+                    _dots3(part[ci, p, q], part[ci, p, q + 1], part[ci, p, q + 2], g,
+                           xs[ci, a, (q * dw) % sw, s0:s0 + m], xs[ci, a, ((q + 1) * dw) % sw, s1:s1 + m],
+                           xs[ci, a, ((q + 2) * dw) % sw, s2:s2 + m])
+                    q += 3
+                while q < kw_n:
+                    s0 = base + (q * dw) // sw
+                    _dots(part[ci, p, q], g, xs[ci, a, (q * dw) % sw, s0:s0 + m])
+                    q += 1
 
 
 @njit(cache=True)
@@ -228,16 +217,20 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
                     dh: int, dw: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_b, _, h, wd = x.shape
     c_out, c_in, kh_n, kw_n = w.shape
-    xp = _pad(x, ph, pw)
+    oh_n, ow_n = dy.shape[2], dy.shape[3]
+    hq, wq = _plane_shape(oh_n, ow_n, kh_n, kw_n, sh, sw, dh, dw)
+    xs = np.empty((c_in, sh, sw, hq * wq))
     db = np.zeros(c_out)
+    for n in range(n_b):
+        for co in range(c_out):
+            for i in range(oh_n):
+                for j in range(ow_n):
+                    db[co] += dy[n, co, i, j]
     part = np.zeros((c_in, kh_n, kw_n, c_out))
     dyt = np.ascontiguousarray(dy.transpose(0, 2, 3, 1))
     for n in range(n_b):
-        for co in range(c_out):
-            for i in range(dy.shape[2]):
-                for j in range(dy.shape[3]):
-                    db[co] += dy[n, co, i, j]
-        _dw_example(dyt, xp, part, n, sh, sw, dh, dw)
+        _split(x, n, ph, pw, wq, xs)
+        _dw_example(dyt, xs, part, n, sh, sw, dh, dw, wq)
     dwt = np.empty(w.shape)
     for co in range(c_out):
         for ci in range(c_in):
@@ -254,15 +247,27 @@ def conv2d_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, sh: int, sw: i
                     for q in range(kw_n):
                         wf[ci, co, p, q] = w[co, ci, kh_n - 1 - p, kw_n - 1 - q]
         return conv2d_forward(dy, wf, np.zeros(c_in), 1, 1, fh, fw, dh, dw), dwt, db
-    dxs = np.zeros((n_b, c_in, xp.shape[2], sw, (xp.shape[3] + sw - 1) // sw))
+    dyx = np.zeros((c_out, oh_n * wq))  # one example's dy with rows wq apart, the junk columns 0
+    dxs = np.empty((c_in, sh, sw, hq * wq))  # one example's dx on the padded phase planes
+    dx = np.zeros(x.shape)  # pixels that no window reaches keep gradient 0
     for n in range(n_b):
-        _dx_example(dy, w, dxs, n, sh, sw, dh, dw)
-    dx = np.empty(x.shape)
-    for n in range(n_b):
-        for ci in range(c_in):
-            for r in range(h):
-                for c in range(wd):
-                    dx[n, ci, r, c] = dxs[n, ci, r + ph, (c + pw) % sw, (c + pw) // sw]
+        for co in range(c_out):
+            for i in range(oh_n):
+                dyx[co, i * wq:i * wq + ow_n] = dy[n, co, i]
+        dxs[:] = 0.0
+        _dx_scatter(dyx, w, dxs, sh, sw, dh, dw, oh_n, ow_n, wq)
+        for r in range(h):
+            a, u = (r + ph) % sh, (r + ph) // sh
+            if u >= hq:
+                break
+            for b in range(sw):
+                v0 = (max(pw - b, 0) + sw - 1) // sw
+                v1 = min(wq, (wd - 1 + pw - b) // sw + 1)
+                for ci in range(c_in):
+                    dr = dx[n, ci, r]
+                    g = dxs[ci, a, b, u * wq:(u + 1) * wq]
+                    for v in range(v0, v1):
+                        dr[v * sw + b - pw] = g[v]
     return dx, dwt, db
 
 
