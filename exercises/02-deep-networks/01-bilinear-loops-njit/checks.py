@@ -13,6 +13,7 @@ from grader import reference as ref
 from grader import reference_deepnets as rd
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.cudacheck import calls_in, function_node, kernel_problem
 from grader.numbacheck import expect_compiled, expect_loops
 from grader.sandbox import LearnerError
 
@@ -158,21 +159,10 @@ def _module_block(source: str) -> tuple[int, ...] | None:
 
 def _kernel_problem(source: str, name: str) -> tuple[str, str] | None:
     """(message, diagnosis) if the kernel `name` is missing, not @cuda.jit, empty, or (gather) uses atomics."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return f"your file does not parse, so {name} cannot be read", "syntax"
-    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    if node is None:
-        return f"{name} must be a top-level function in your file", "shape"
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-    if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
-        return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
-    body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
-                                                                     and isinstance(s.value, ast.Constant)))]
-    if not body:
-        return f"not implemented yet: {name} still has an empty body", "not_implemented"
-    if name in GATHER and any("atomic" in ast.unparse(c.func) for c in ast.walk(node) if isinstance(c, ast.Call)):
+    problem = kernel_problem(source, name)
+    if problem:
+        return problem
+    if name in GATHER and any("atomic" in c for c in calls_in(function_node(source, name))):
         return (f"{name} uses atomics: give each thread ONE entry of the gradient and let it sum over the index "
                 f"that is not on the left (a gather), so no two threads write the same entry"), "cuda"
     return None
