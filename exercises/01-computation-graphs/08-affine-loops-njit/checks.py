@@ -1,12 +1,11 @@
 """Checks for `affine-loops-njit` (runs in the grader; learner code only through ctx.call / ctx.probe)."""
 
-import ast
-
 import numpy as np
 
 from grader import reference as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.numbacheck import expect_compiled, expect_loops
 from grader.sandbox import LearnerError
 
 FUNCTIONS = ("affine_sigmoid_forward", "affine_sigmoid_backward")
@@ -14,8 +13,6 @@ FUNCTIONS = ("affine_sigmoid_forward", "affine_sigmoid_backward")
 # after shapes where a loop that stops one short shows as "only the last row is wrong".
 SHAPES_LOCAL = [(3, 5), (7, 2), (1, 1)]
 SHAPES_HIDDEN = [(11, 13), (4, 4), (5, 1), (1, 6)]
-# Matrix products that would replace the loops this exercise is about.
-VECTORIZED = {"dot", "matmul", "outer", "einsum", "inner", "tensordot", "vdot"}
 
 
 def _layer(ctx: CheckContext, m: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -71,60 +68,16 @@ def _expect(ctx: CheckContext, label: str, got, expected: np.ndarray, known: dic
     ctx.fail(result.explanation, diagnosis=result.diagnosis, details=result.details)
 
 
-def _function_node(source: str, name: str) -> ast.FunctionDef | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-
-
-def _vectorized_ops(node: ast.FunctionDef) -> list[str]:
-    found = []
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
-            found.append("@")
-        elif isinstance(sub, ast.Call):
-            callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
-            if callee in VECTORIZED:
-                found.append(callee)
-    return found
-
-
 @check("both functions are @njit-compiled loops (read from your source)", points=2, target="numba")
 def compiled_loops(ctx: CheckContext) -> None:
     # Parsed, never run: a decorator that is not in the source cannot be faked at run time.
     for name in FUNCTIONS:
-        node = _function_node(ctx.source, name)
-        ctx.expect(node is not None, f"{name} must be a top-level function (def {name}(...)) in your file",
-                   diagnosis="njit")
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
-        ops = _vectorized_ops(node)
-        ctx.expect(not ops, f"{name} uses {', '.join(sorted(set(ops)))}: write the index loops of L884–900 "
-                            f"instead (for i in range(M): for j in range(D): …)", diagnosis="loops")
+        expect_loops(ctx, name, "the index loops of L884–900 instead (for i in range(M): for j in range(D): …)")
     # Run both once (an untouched starter stops here as "not implemented"), then ask Numba what it compiled.
     # A wrong result or an IndexError is for the other checks to report; a failed compilation is not.
     A, x, b = _layer(ctx, 3, 2)
-    failures = {}
-    for name, args in (("affine_sigmoid_forward", (A, x, b)),
-                       ("affine_sigmoid_backward", (A, x, b, np.zeros(3), ctx.rng.standard_normal(3)))):
-        try:
-            ctx.call(name, *args)
-        except LearnerError as error:
-            if error.not_implemented:
-                raise
-            failures[name] = error
-    for name in FUNCTIONS:
-        info = ctx.probe("numba_info", name)
-        compiled = isinstance(info, dict) and info.get("compiled", 0) > 0
-        if not compiled and name in failures:
-            raise failures[name]  # Numba could not compile it: its typing error is the message
-        ctx.expect(compiled and info.get("type") == "CPUDispatcher" and info.get("nopython") is True,
-                   f"{name} is not a function compiled by Numba's @njit (it is a "
-                   f"{info.get('type') if isinstance(info, dict) else '?'}); import njit from numba and use it "
-                   f"as the decorator", diagnosis="njit")
+    expect_compiled(ctx, [("affine_sigmoid_forward", (A, x, b)),
+                          ("affine_sigmoid_backward", (A, x, b, np.zeros(3), ctx.rng.standard_normal(3)))])
 
 
 @check("affine_sigmoid_forward: u = Ax and y = σ(u + b) (L884–886)", points=2, target="numba")

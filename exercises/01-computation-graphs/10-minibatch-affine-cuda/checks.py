@@ -12,6 +12,7 @@ import numpy as np
 from grader import reference as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.cudacheck import calls_in, function_node, kernel_problem
 from grader.sandbox import LearnerError
 
 # (N, D, M). Batch size 1 last: there every wrong value looks like "a constant factor".
@@ -124,28 +125,16 @@ def _module_tile(source: str) -> int | None:
 
 def _kernel_source_problem(source: str, name: str, *, tiled: bool) -> tuple[str, str] | None:
     """(message, diagnosis) if the kernel `name` is missing, not @cuda.jit, empty, or (tiled) not tiled."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return f"your file does not parse, so {name} cannot be read", "syntax"
-    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    if node is None:
-        return f"{name} must be a top-level function in your file", "shape"
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]  # dotted
-    if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
-        return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
-    body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
-                                                                     and isinstance(s.value, ast.Constant)))]
-    if not body:
-        return f"not implemented yet: {name} still has an empty body", "not_implemented"
-    if tiled:
-        calls = {ast.unparse(c.func) for c in ast.walk(node) if isinstance(c, ast.Call)}
-        if not any(c.endswith("shared.array") for c in calls):
-            return (f"{name} does not stage tiles in shared memory: allocate them with "
-                    f"cuda.shared.array((TILE, TILE), float64)"), "cuda"
-        if not any(c.endswith("syncthreads") for c in calls):
-            return (f"{name} uses shared memory without cuda.syncthreads(): threads would read tiles that "
-                    f"others have not finished loading (or already overwrite)"), "cuda"
+    problem = kernel_problem(source, name)
+    if problem or not tiled:
+        return problem
+    calls = calls_in(function_node(source, name))
+    if not any(c.endswith("shared.array") for c in calls):
+        return (f"{name} does not stage tiles in shared memory: allocate them with "
+                f"cuda.shared.array((TILE, TILE), float64)"), "cuda"
+    if not any(c.endswith("syncthreads") for c in calls):
+        return (f"{name} uses shared memory without cuda.syncthreads(): threads would read tiles that "
+                f"others have not finished loading (or already overwrite)"), "cuda"
     return None
 
 

@@ -5,64 +5,30 @@ A wrong answer's message never contains the right one.
 """
 
 import math
-from fractions import Fraction
 
 from grader.checklib import CheckContext, check
+from grader.quizlib import Quiz
 
 GIB = 2**30
 
 
-def _raw(ctx: CheckContext, key: str) -> object:
-    """The learner's answer to `key`; an empty or missing one fails as 'not answered yet'."""
-    raw = (ctx.answers or {}).get(key, "")
-    if isinstance(raw, str) and not raw.strip():
-        ctx.fail(f"not implemented yet: {key} is not answered yet (write your answer between the quotes of "
-                 f"`{key} = \"\"`)", diagnosis="not_implemented")
-    return raw
-
-
-def _number(ctx: CheckContext, key: str) -> float:
-    raw = _raw(ctx, key)
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        ctx.fail(f"{key} should be a number, not {type(raw).__name__}", diagnosis="dtype")
-    if isinstance(raw, int | float):
-        return float(raw)
-    text = raw.strip().replace(" ", "").replace("−", "-").replace("_", "")
-    try:
-        return float(Fraction(text))  # "0.125", "1/8", "-1.5", "9"
-    except (ValueError, ZeroDivisionError):
-        ctx.fail(f"{key} = {raw!r} is not a number (write e.g. 0.5, -2 or 3/4)", diagnosis="dtype")
-    raise AssertionError  # unreachable: ctx.fail raises
-
-
-def _choice(ctx: CheckContext, key: str, options: str) -> str:
-    raw = _raw(ctx, key)
-    letter = str(raw).strip().strip("().").lower()
-    if len(letter) != 1 or letter not in options:
-        ctx.fail(f"{key} = {raw!r} is not one of the letters {', '.join(options)}", diagnosis="dtype")
-    return letter
-
-
-def _expect_number(ctx: CheckContext, key: str, expected: float, why_wrong: str, rel: float = 1e-6) -> None:
-    got = _number(ctx, key)
-    ctx.expect(math.isclose(got, expected, rel_tol=rel, abs_tol=1e-9),
-               f"{key} = {got:g} is not right. {why_wrong}", diagnosis="mismatch")
+QUIZ = Quiz()
 
 
 @check("q1: edf's loss.grad for a minibatch of 8 (L791)")
 def q1(ctx: CheckContext) -> None:
-    _expect_number(ctx, "q1", 1 / 8, "Read what np.ones(shape) / len(loss.value) is for a loss vector of 8 entries.")
+    QUIZ.expect_number(ctx, "q1", 1 / 8, "Read what np.ones(shape) / len(loss.value) is for a loss vector of 8 entries.")
 
 
 @check("q2: the number of parameters of edf.AffineParams(2, 3)")
 def q2(ctx: CheckContext) -> None:
-    _expect_number(ctx, "q2", 2 * 3 + 3, "Count the entries of A (nInputs x nOutputs) and of b, which has one entry "
-                                          "per column of X @ A.")
+    QUIZ.expect_number(ctx, "q2", 2 * 3 + 3, "Count the entries of A (nInputs x nOutputs) and of b, which has one entry "
+                                              "per column of X @ A.")
 
 
 @check("q3: GiB of L951's (N, D, M) outer product at N = 128, D = M = 1024")
 def q3(ctx: CheckContext) -> None:
-    got = _number(ctx, "q3")
+    got = QUIZ.number(ctx, "q3")
     expected = 128 * 1024 * 1024 * 8 / GIB
     if not math.isclose(got, expected, rel_tol=1e-6):
         # GB (10^9 bytes) or forgetting the 8 bytes per number are the usual slips: say which, not the value.
@@ -77,22 +43,21 @@ def q3(ctx: CheckContext) -> None:
 
 @check("q4: the best accuracy of logistic regression on raw XOR")
 def q4(ctx: CheckContext) -> None:
-    got = _number(ctx, "q4")
+    got = QUIZ.number(ctx, "q4")
     ctx.expect(got <= 1.0, f"q4 = {got:g}: give the accuracy as a fraction between 0 and 1, not a percentage",
                diagnosis="dtype")
-    _expect_number(ctx, "q4", 3 / 4, "A line cannot separate all four points (L1018–1022), but how many of them "
-                                     "can it classify correctly at best? Try a few lines on paper.")
+    QUIZ.expect_number(ctx, "q4", 3 / 4, "A line cannot separate all four points (L1018–1022), but how many of them "
+                                         "can it classify correctly at best? Try a few lines on paper.")
 
 
 @check("q5: the NAND threshold −w₀ for w = (−1, −1)")
 def q5(ctx: CheckContext) -> None:
     # -x1 - x2 is 0 or -1 on NAND's class-1 points and -2 on its class-0 point: halfway is -1.5.
-    _expect_number(ctx, "q5", -1.5, "Compute wᵀx for the four inputs, see which are class 1 for NAND, and take "
-                                    "the point halfway between the two groups, as 0.5 is for OR (L993).")
+    QUIZ.expect_number(ctx, "q5", -1.5, "Compute wᵀx for the four inputs, see which are class 1 for NAND, and take "
+                                        "the point halfway between the two groups, as 0.5 is for OR (L993).")
 
 
 @check("q6: what backpropagation does at a fan-out (L683)")
 def q6(ctx: CheckContext) -> None:
-    got = _choice(ctx, "q6", "abcd")
-    ctx.expect(got == "b", f"q6 = \"{got}\" is not right. Reread L676–683 and eq. (20): what happens to the terms "
-                           f"of the multivariate chain rule?", diagnosis="mismatch")
+    QUIZ.expect_choice(ctx, "q6", "b", "Reread L676–683 and eq. (20): what happens to the terms of the multivariate "
+                                       "chain rule?")

@@ -13,6 +13,8 @@ from grader import reference as ref
 from grader import reference_deepnets as rd
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.cudacheck import calls_in, function_node, kernel_problem
+from grader.numbacheck import expect_compiled, expect_loops
 from grader.sandbox import LearnerError
 
 FUNCTIONS = ("bilinear_forward", "bilinear_backward")
@@ -20,7 +22,6 @@ FUNCTIONS = ("bilinear_forward", "bilinear_backward")
 # U[h,j,i] has the right shape and must be caught by value; G = 1 and all-ones last.
 SHAPES_LOCAL = [(2, 3, 4, 5), (3, 4, 4, 2), (1, 5, 2, 3), (1, 1, 1, 1)]
 SHAPES_HIDDEN = [(4, 2, 5, 3), (2, 3, 3, 6), (5, 1, 2, 1)]
-VECTORIZED = {"dot", "matmul", "outer", "einsum", "inner", "tensordot", "vdot"}
 
 
 def _tensors(ctx: CheckContext, g: int, ni: int, nj: int, nk: int) -> tuple[np.ndarray, np.ndarray]:
@@ -67,58 +68,14 @@ def _expect(ctx: CheckContext, label: str, got: np.ndarray, expected: np.ndarray
     ctx.fail(result.explanation, diagnosis=result.diagnosis, details=result.details)
 
 
-def _function_node(source: str, name: str) -> ast.FunctionDef | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-
-
-def _vectorized_ops(node: ast.FunctionDef) -> list[str]:
-    found = []
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
-            found.append("@")
-        elif isinstance(sub, ast.Call):
-            callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
-            if callee in VECTORIZED:
-                found.append(callee)
-    return found
-
-
 @check("both functions are @njit-compiled loops (read from your source)", points=2, target="numba")
 def compiled_loops(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
-        node = _function_node(ctx.source, name)
-        ctx.expect(node is not None, f"{name} must be a top-level function (def {name}(...)) in your file",
-                   diagnosis="njit")
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
-        ops = _vectorized_ops(node)
-        ctx.expect(not ops, f"{name} uses {', '.join(sorted(set(ops)))}: write the index loops of L908-917 instead "
-                            f"(for h in range(G): for i in range(I): for j in range(J): for k in range(K): ...)",
-                   diagnosis="loops")
+        expect_loops(ctx, name, "the index loops of L908-917 instead "
+                                "(for h in range(G): for i in range(I): for j in range(J): for k in range(K): ...)")
     A, B = _tensors(ctx, 2, 3, 2, 4)
-    failures = {}
-    for name, args in (("bilinear_forward", (A, B)),
-                       ("bilinear_backward", (A, B, np.zeros((2, 3, 2)), ctx.rng.standard_normal((2, 3, 2))))):
-        try:
-            ctx.call(name, *args)
-        except LearnerError as error:
-            if error.not_implemented:
-                raise
-            failures[name] = error
-    for name in FUNCTIONS:
-        info = ctx.probe("numba_info", name)
-        compiled = isinstance(info, dict) and info.get("compiled", 0) > 0
-        if not compiled and name in failures:
-            raise failures[name]  # Numba could not compile it: its typing error is the message
-        ctx.expect(compiled and info.get("type") == "CPUDispatcher" and info.get("nopython") is True,
-                   f"{name} is not a function compiled by Numba's @njit (it is a "
-                   f"{info.get('type') if isinstance(info, dict) else '?'}); import njit from numba and use it "
-                   f"as the decorator", diagnosis="njit")
+    expect_compiled(ctx, [("bilinear_forward", (A, B)),
+                          ("bilinear_backward", (A, B, np.zeros((2, 3, 2)), ctx.rng.standard_normal((2, 3, 2))))])
 
 
 @check("bilinear_forward: U[h,i,j] = Σ_k A[h,i,k]·B[h,j,k] and Y = σ(U) (L908-909)", points=2, target="numba")
@@ -202,21 +159,10 @@ def _module_block(source: str) -> tuple[int, ...] | None:
 
 def _kernel_problem(source: str, name: str) -> tuple[str, str] | None:
     """(message, diagnosis) if the kernel `name` is missing, not @cuda.jit, empty, or (gather) uses atomics."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return f"your file does not parse, so {name} cannot be read", "syntax"
-    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    if node is None:
-        return f"{name} must be a top-level function in your file", "shape"
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-    if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
-        return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
-    body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
-                                                                     and isinstance(s.value, ast.Constant)))]
-    if not body:
-        return f"not implemented yet: {name} still has an empty body", "not_implemented"
-    if name in GATHER and any("atomic" in ast.unparse(c.func) for c in ast.walk(node) if isinstance(c, ast.Call)):
+    problem = kernel_problem(source, name)
+    if problem:
+        return problem
+    if name in GATHER and any("atomic" in c for c in calls_in(function_node(source, name))):
         return (f"{name} uses atomics: give each thread ONE entry of the gradient and let it sum over the index "
                 f"that is not on the left (a gather), so no two threads write the same entry"), "cuda"
     return None

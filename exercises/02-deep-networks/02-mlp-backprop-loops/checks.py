@@ -4,21 +4,19 @@ The two-layer MLP H = σ(X A1 + b1), Ŷ = H A2 + b2 with L = ½ Σ (Ŷ − Y)² 
 functions get the reference H and Ŷ, so a wrong forward pass does not spill into the backward checks.
 """
 
-import ast
-
 import numpy as np
 
 from grader import reference as ref
 from grader import reference_deepnets as rd
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.numbacheck import expect_compiled, expect_loops
 from grader.sandbox import LearnerError
 
 LOOPS = ("mlp_forward_loops", "mlp_backward_loops")
 # (N, D, H, K): every size different and non-square, so a swapped index or a transposed result shows; N = 1 last.
 SHAPES_LOCAL = [(5, 3, 4, 2), (8, 2, 7, 3), (1, 1, 1, 1)]
 SHAPES_HIDDEN = [(13, 5, 6, 3), (2, 7, 3, 1), (6, 4, 9, 5)]
-VECTORIZED = {"dot", "matmul", "outer", "einsum", "inner", "tensordot", "vdot"}
 MEMORY_SHAPE = (32, 64, 64, 8)  # (N, D, H, K): the (N, D, H) outer product for dA1 is 1,048,576 bytes
 GRADS = ("dA1", "db1", "dA2", "db2")
 
@@ -135,59 +133,15 @@ def _check_numerical(ctx: CheckContext, forward: str, backward: str) -> None:
 # --- numba: the loops --------------------------------------------------------------------------
 
 
-def _function_node(source: str, name: str) -> ast.FunctionDef | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-
-
-def _vectorized_ops(node: ast.FunctionDef) -> list[str]:
-    found = []
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
-            found.append("@")
-        elif isinstance(sub, ast.Call):
-            callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
-            if callee in VECTORIZED:
-                found.append(callee)
-    return found
-
-
 @check("both loop functions are @njit-compiled loops (read from your source)", points=2, target="numba")
 def compiled_loops(ctx: CheckContext) -> None:
     for name in LOOPS:
-        node = _function_node(ctx.source, name)
-        ctx.expect(node is not None, f"{name} must be a top-level function (def {name}(...)) in your file",
-                   diagnosis="njit")
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
-        ops = _vectorized_ops(node)
-        ctx.expect(not ops, f"{name} uses {', '.join(sorted(set(ops)))}: write the index loops of L935-937 "
-                            f"instead (for b in range(N): for i in range(H): for j in range(D): ...)",
-                   diagnosis="loops")
+        expect_loops(ctx, name, "the index loops of L935-937 instead "
+                                "(for b in range(N): for i in range(H): for j in range(D): ...)")
     net = _net(ctx, 3, 2, 4, 2)
     H, Yhat = rd.mlp2_forward(net["X"], net["A1"], net["b1"], net["A2"], net["b2"])
-    failures = {}
-    for name, args in (("mlp_forward_loops", (net["X"], net["A1"], net["b1"], net["A2"], net["b2"])),
-                       ("mlp_backward_loops", (net["X"], net["Y"], net["A2"], H, Yhat))):
-        try:
-            ctx.call(name, *args)
-        except LearnerError as error:
-            if error.not_implemented:
-                raise
-            failures[name] = error
-    for name in LOOPS:
-        info = ctx.probe("numba_info", name)
-        compiled = isinstance(info, dict) and info.get("compiled", 0) > 0
-        if not compiled and name in failures:
-            raise failures[name]  # Numba could not compile it: its typing error is the message
-        ctx.expect(compiled and info.get("type") == "CPUDispatcher" and info.get("nopython") is True,
-                   f"{name} is not a function compiled by Numba's @njit (it is a "
-                   f"{info.get('type') if isinstance(info, dict) else '?'}); import njit from numba and use it "
-                   f"as the decorator", diagnosis="njit")
+    expect_compiled(ctx, [("mlp_forward_loops", (net["X"], net["A1"], net["b1"], net["A2"], net["b2"])),
+                          ("mlp_backward_loops", (net["X"], net["Y"], net["A2"], H, Yhat))])
 
 
 @check("mlp_forward_loops: H = σ(X A1 + b1), Ŷ = H A2 + b2", points=2, target="numba")

@@ -5,6 +5,7 @@ import numpy as np
 from grader import reference_regularize as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.numbacheck import expect_njit
 from grader.sandbox import LearnerError
 
 FUNCTIONS = ("hflip", "crop_with_padding", "affine_warp")
@@ -43,9 +44,7 @@ def _expect(ctx: CheckContext, label: str, got, expected, known: list[tuple[str,
 @check("the three functions are compiled with @njit (read from your source)", points=1)
 def compiled(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
+        expect_njit(ctx, name)
     x = _images(ctx, (1, 3, 4, 2))
     args = {"hflip": (x,), "crop_with_padding": (x, 1, 3, 4, np.array([[0, 1]])),
             "affine_warp": (x, np.array([[[1.0, 0, 0], [0, 1.0, 0]]]), 0.0)}

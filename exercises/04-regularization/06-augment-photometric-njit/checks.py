@@ -7,6 +7,7 @@ import numpy as np
 from grader import reference_regularize as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.numbacheck import expect_njit
 from grader.sandbox import LearnerError
 
 KERNELS = ("gaussian_kernel", "gaussian_blur", "add_noise", "brightness_contrast")
@@ -68,9 +69,7 @@ def _weights(sigma: float, r: int, normalize: bool = True) -> np.ndarray:
 @check("the four kernels are compiled with @njit (read from your source)", points=1)
 def compiled(ctx: CheckContext) -> None:
     for name in KERNELS:
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
+        expect_njit(ctx, name)
     x = _images(ctx, (1, 3, 4, 2))
     args = {"gaussian_kernel": (0.8,), "gaussian_blur": (x, 0.8), "add_noise": (x, np.zeros_like(x), 0.1),
             "brightness_contrast": (x, np.zeros(1), np.ones(1))}

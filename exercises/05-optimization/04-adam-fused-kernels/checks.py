@@ -4,13 +4,13 @@ The updates are in place, so they run in probes that keep the arrays and send ba
 step. The CUDA checks run in Numba's simulator without a GPU: tiny lengths, never multiples of the block.
 """
 
-import ast
 import math
 
 import numpy as np
 
 from grader import reference_optim as ro
 from grader.checklib import CheckContext, check
+from grader.cudacheck import kernel_problem
 from grader.sandbox import LearnerError
 
 LOCAL = [37, 1, 130]
@@ -105,21 +105,11 @@ def njit_steps(ctx: CheckContext) -> None:
 
 
 def _kernel_problem(source: str, name: str) -> tuple[str, str] | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    """cudacheck.kernel_problem; this exercise words an unparsable file more briefly."""
+    problem = kernel_problem(source, name)
+    if problem and problem[1] == "syntax":
         return "your file does not parse", "syntax"
-    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    if node is None:
-        return f"{name} must be a top-level function in your file", "shape"
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-    if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
-        return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
-    body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
-                                                                     and isinstance(s.value, ast.Constant)))]
-    if not body:
-        return f"not implemented yet: {name} still has an empty body", "not_implemented"
-    return None
+    return problem
 
 
 def _cuda(ctx: CheckContext, w, grads, m, v, hyper) -> dict:

@@ -12,6 +12,7 @@ import numpy as np
 from grader import reference_optim as ro
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.cudacheck import calls_in, kernel_problem
 from grader.sandbox import LearnerError
 
 EPS = 1e-5
@@ -123,26 +124,18 @@ def backward_njit(ctx: CheckContext) -> None:
 
 
 def _kernel_problem(source: str, name: str, reduction: bool) -> tuple[str, str] | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    """cudacheck.kernel_problem (this exercise words an unparsable file more briefly), and for a reduction kernel
+    the shared memory and barriers of the tree."""
+    problem = kernel_problem(source, name)
+    if problem and problem[1] == "syntax":
         return "your file does not parse", "syntax"
-    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    if node is None:
-        return f"{name} must be a top-level function in your file", "shape"
-    decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-    if not any(d in ("cuda.jit", "numba.cuda.jit") for d in decorators):
-        return f"{name} is not decorated with @cuda.jit (found {decorators or 'no decorator'})", "cuda"
-    body = [s for s in node.body if not (isinstance(s, ast.Pass) or (isinstance(s, ast.Expr)
-                                                                     and isinstance(s.value, ast.Constant)))]
-    if not body:
-        return f"not implemented yet: {name} still has an empty body", "not_implemented"
-    if reduction:
-        # The shared array and the barriers may sit in a device function the kernel calls: search the file.
-        calls = {ast.unparse(c.func) for c in ast.walk(tree) if isinstance(c, ast.Call)}
-        if not any(c.endswith("shared.array") for c in calls) or not any(c.endswith("syncthreads") for c in calls):
-            return (f"{name} should reduce its channel in shared memory: cuda.shared.array(THREADS, float64) and "
-                    f"cuda.syncthreads() between the levels of the tree"), "cuda"
+    if problem or not reduction:
+        return problem
+    # The shared array and the barriers may sit in a device function the kernel calls: search the file.
+    calls = calls_in(ast.parse(source))
+    if not any(c.endswith("shared.array") for c in calls) or not any(c.endswith("syncthreads") for c in calls):
+        return (f"{name} should reduce its channel in shared memory: cuda.shared.array(THREADS, float64) and "
+                f"cuda.syncthreads() between the levels of the tree"), "cuda"
     return None
 
 

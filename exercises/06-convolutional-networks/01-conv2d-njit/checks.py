@@ -10,6 +10,7 @@ import numpy as np
 from grader import reference_conv as rc
 from grader.checklib import CheckContext, check
 from grader.compare import compare
+from grader.numbacheck import expect_njit
 from grader.sandbox import LearnerError
 
 FUNCTIONS = ("conv2d_forward", "conv2d_backward")
@@ -60,9 +61,7 @@ def _flipped(w: np.ndarray) -> np.ndarray:
        target="numba")
 def compiled(ctx: CheckContext) -> None:
     for name in FUNCTIONS:
-        ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of(name)),
-                   f"{name} is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-                   diagnosis="njit")
+        expect_njit(ctx, name)
     xs, ws = (1, 2, 5, 4), (3, 2, 2, 2)
     x, w, b = _data(ctx, xs, ws)
     args = ((1, 1), (0, 0), (1, 1))

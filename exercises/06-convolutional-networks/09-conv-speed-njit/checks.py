@@ -15,6 +15,7 @@ from pathlib import Path
 
 from grader import reference_conv as rc
 from grader.checklib import CheckContext, check
+from grader.numbacheck import expect_njit
 from grader.sandbox import LearnerError
 
 FACTOR = 7.0
@@ -30,9 +31,7 @@ CASES_HIDDEN = [((2, 2, 9, 9), (1, 2, 1, 1), 0), ((1, 4, 4, 7), (2, 4, 3, 5), 2)
 
 @check("conv2d_fast is compiled with @njit (read from your source)", points=1, target="numba")
 def compiled(ctx: CheckContext) -> None:
-    ctx.expect(any(d.split(".")[-1] == "njit" for d in ctx.decorators_of("conv2d_fast")),
-               "conv2d_fast is not decorated with Numba's @njit: put @njit(cache=True) (from numba import njit, not a decorator of your own) on the line above its def",
-               diagnosis="njit")
+    expect_njit(ctx, "conv2d_fast")
     x, w, b = ctx.rng.normal(size=(1, 2, 4, 4)), ctx.rng.normal(size=(2, 2, 3, 3)), ctx.rng.normal(size=2)
     try:
         ctx.call("conv2d_fast", x, w, b, 1)
