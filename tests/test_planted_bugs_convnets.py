@@ -69,9 +69,9 @@ BUGS = [
     Bug("conv-upsampling", "bilinear with align_corners=True", "s = max((o + 0.5) / f - 0.5, 0.0)",
         "s = o * (n_in - 1) / (n_in * f - 1) if n_in * f > 1 else 0.0", "mismatch", "align_corners=True"),
     Bug("conv-upsampling", "bilinear without the half-pixel offset", "s = max((o + 0.5) / f - 0.5, 0.0)",
-        "s = o / f", None, None),
+        "s = o / f", "mismatch", "half-pixel offset is missing"),
     Bug("conv-upsampling", "bilinear without the clamp at 0", "s = max((o + 0.5) / f - 0.5, 0.0)",
-        "s = (o + 0.5) / f - 0.5", None, None),
+        "s = (o + 0.5) / f - 0.5", "mismatch", "not clamped"),
     Bug("conv-upsampling", "max_unpool overwrites shared indices",
         "    np.add.at(y, (np.arange(n_b)[:, None, None], np.arange(c)[None, :, None], idx.reshape(n_b, c, -1)),\n"
         "              x.reshape(n_b, c, -1))",
