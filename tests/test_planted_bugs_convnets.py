@@ -55,6 +55,8 @@ BUGS = [
         "            # (N, C, oh, ow)",
         "            rows = p * sh + dh * np.arange(oh)\n            columns = q * sw + dw * np.arange(ow)\n"
         "            # (N, C, oh, ow)", None, None),
+    Bug("conv2d-im2col", "db from the first image only", "return dx, dw, g.sum(axis=1)",
+        "return dx, dw, dy[0].sum(axis=(1, 2))", "mismatch", "first image only"),
     # --- conv-pooling
     Bug("conv-pooling", "ties go to the last maximum", "better = v > y", "better = v >= y", "ties", "LAST maximum"),
     Bug("conv-pooling", "the running maximum starts at 0 (fine after a ReLU only)",
