@@ -57,6 +57,17 @@ def _flipped(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(w[:, :, ::-1, ::-1])
 
 
+def _db_slips(dy: np.ndarray) -> dict[str, np.ndarray]:
+    """db values of the usual slips, by what went wrong."""
+    return {
+        "holds one entry of dy per channel (assigned, not added?): db[co] is the SUM of dy[n, co, i, j] over the "
+        "batch and every output position": dy[-1, :, -1, -1],
+        "is summed over the output positions of the first image only: add over the batch too": dy[0].sum(axis=(1, 2)),
+        "is summed over the batch at one output position only: add over every position (i, j) too":
+            dy[:, :, 0, 0].sum(axis=0),
+    }
+
+
 @check("conv2d_forward and conv2d_backward are compiled with @njit (read from your source)", points=1,
        target="numba")
 def compiled(ctx: CheckContext) -> None:
@@ -123,7 +134,7 @@ def backward(ctx: CheckContext) -> None:
         dx_ref, dw_ref, db_ref = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
         n = xs[0]
         flipped = "uses the flipped kernel: the forward pass is a cross-correlation, and its backward too"
-        _expect(ctx, f"db for {where}", db, db_ref, {}, batch=n if n > 1 else None)
+        _expect(ctx, f"db for {where}", db, db_ref, _db_slips(dy), batch=n if n > 1 else None)
         _expect(ctx, f"dw for {where}", dw, dw_ref, {
             flipped: _flipped(dw_ref),
         }, batch=n if n > 1 else None)

@@ -45,6 +45,17 @@ def _cols_shape(xs, ws, stride, padding, dilation) -> tuple[int, int]:
     return xs[1] * ws[2] * ws[3], n * oh * ow
 
 
+def _db_slips(dy: np.ndarray) -> dict[str, np.ndarray]:
+    """db values of the usual slips, by what went wrong."""
+    return {
+        "holds one entry of dy per channel (assigned, not added?): db[co] is the SUM of dy[n, co, i, j] over the "
+        "batch and every output position": dy[-1, :, -1, -1],
+        "is summed over the output positions of the first image only: add over the batch too": dy[0].sum(axis=(1, 2)),
+        "is summed over the batch at one output position only: add over every position (i, j) too":
+            dy[:, :, 0, 0].sum(axis=0),
+    }
+
+
 @check("im2col: one column per output position, one row per (channel, kernel row, kernel column)", points=2)
 def im2col_values(ctx: CheckContext) -> None:
     for xs, ws, stride, padding, dilation in ctx.cases(CASES_LOCAL, CASES_HIDDEN):
@@ -107,7 +118,7 @@ def backward(ctx: CheckContext) -> None:
         dx, dw, db = ctx.expect_tuple(f"conv2d_im2col_backward for {where}", out, 3)
         dx_ref, dw_ref, db_ref = rc.conv2d_backward(dy, x, w, stride, padding, dilation)
         batch = xs[0] if xs[0] > 1 else None
-        _expect(ctx, f"db for {where}", ctx.expect_array(f"db for {where}", db, db_ref.shape), db_ref, {},
+        _expect(ctx, f"db for {where}", ctx.expect_array(f"db for {where}", db, db_ref.shape), db_ref, _db_slips(dy),
                 batch=batch)
         _expect(ctx, f"dw for {where}", ctx.expect_array(f"dw for {where}", dw, dw_ref.shape), dw_ref, {},
                 batch=batch)

@@ -68,6 +68,21 @@ def _align_corners_true(x: np.ndarray, factor) -> np.ndarray:
     return np.einsum("ih,nchw,jw->ncij", weights(x.shape[2], factor[0]), x, weights(x.shape[3], factor[1]))
 
 
+def _bilinear_slip(x: np.ndarray, factor, source) -> np.ndarray:
+    """Bilinear upsampling with another source coordinate s(o, f) (clamped into the input as the reference does)."""
+    def weights(n_in: int, f: int) -> np.ndarray:
+        m = np.zeros((n_in * f, n_in))
+        for o in range(n_in * f):
+            s = source(o, f)
+            i0 = min(max(int(np.floor(s)), 0), n_in - 1)
+            i1 = min(i0 + 1, n_in - 1)
+            m[o, i0] += 1 - (s - i0)
+            m[o, i1] += s - i0
+        return m
+
+    return np.einsum("ih,nchw,jw->ncij", weights(x.shape[2], factor[0]), x, weights(x.shape[3], factor[1]))
+
+
 @check("upsample_nearest and its backward: blocks of copies, block sums", points=2)
 def nearest(ctx: CheckContext) -> None:
     _pair_of_ops(ctx, "upsample_nearest", "upsample_nearest_backward", lambda x, f: {
@@ -80,7 +95,11 @@ def bilinear(ctx: CheckContext) -> None:
     _pair_of_ops(ctx, "upsample_bilinear", "upsample_bilinear_backward", lambda x, f: {
         "uses align_corners=True (s = i·(H−1)/(H·fh−1)); this course uses half-pixel centres, "
         "s = (i + 0.5)/fh − 0.5 clamped at 0": _align_corners_true(x, f),
-        "is nearest-neighbour upsampling, not bilinear": rc.upsample_nearest(x, f)})
+        "is nearest-neighbour upsampling, not bilinear": rc.upsample_nearest(x, f),
+        "samples s = i/fh: the half-pixel offset is missing, s = (i + 0.5)/fh − 0.5 (pixel centres)":
+            _bilinear_slip(x, f, lambda o, fo: o / fo),
+        "is not clamped at the top-left border: s = (i + 0.5)/fh − 0.5 is negative for the first rows; "
+        "use max(s, 0)": _bilinear_slip(x, f, lambda o, fo: (o + 0.5) / fo - 0.5)})
 
 
 @check("bed_of_nails and its backward: the nail at the top-left of each block", points=2)

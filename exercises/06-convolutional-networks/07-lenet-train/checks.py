@@ -95,7 +95,7 @@ def gradients(ctx: CheckContext) -> None:
                                    ctx.call("lenet_loss_and_grads", params, x, y), 2)
     ref_loss, ref_grads = _reference(params, x, y)
     ctx.expect_close("the loss of lenet_loss_and_grads (the MEAN over the batch)", ctx.expect_number("loss", loss),
-                     ref_loss)
+                     ref_loss, batch=len(x))
     ctx.expect(isinstance(grads, dict), "lenet_loss_and_grads should return (loss, grads) with grads a dict "
                                         "keyed like params", diagnosis="dtype")
     for key in ("A4", "b4", "A3", "b3", "W2", "b2", "W1", "b1"):  # output first: the first wrong one is named
@@ -116,6 +116,7 @@ def trained(ctx: CheckContext) -> None:
     x, y = make_shapes(ctx.rng, N_TRAIN)
     x_test, y_test = make_shapes(ctx.rng, N_TEST)
     first = int(ctx.rng.integers(0, 10_000))
+    _seeded(ctx, first)
     tried = []
     for seed in range(first, first + RESTARTS):  # a bad start (dead ReLUs) may need another seed
         accuracy, train_accuracy, losses = _train_and_score(ctx, x, y, x_test, y_test, seed)
@@ -142,3 +143,17 @@ def _train_and_score(ctx: CheckContext, x, y, x_test, y_test, seed: int) -> tupl
     accuracy = float(np.mean(np.argmax(_reference(params, x_test), axis=1) == y_test))
     train_accuracy = float(np.mean(np.argmax(_reference(params, x), axis=1) == y))
     return accuracy, train_accuracy, losses
+
+
+def _seeded(ctx: CheckContext, seed: int) -> None:
+    """train on a few images with two seeds: other seeds, other losses (the restarts rely on it). 16 images: a
+    train() that runs a number of epochs makes a few steps only."""
+    x, y = make_shapes(ctx.rng, 16)
+    runs = []
+    for s in (seed, seed + 1):
+        _, losses = ctx.expect_tuple(f"train(x, y, 4, {s})", ctx.call("train", x, y, 4, s), 2)
+        runs.append(np.asarray(losses, dtype=np.float64).ravel())
+    ctx.expect(not (runs[0].shape == runs[1].shape and np.allclose(runs[0], runs[1], rtol=1e-9, atol=1e-12)),
+               f"train(x, y, 4, {seed}) and train(x, y, 4, {seed + 1}) gave the same losses: the seed is not used. "
+               f"Start from init_params(n_classes, rng) with rng = np.random.default_rng(seed), and shuffle with "
+               f"that rng too", diagnosis="seed")

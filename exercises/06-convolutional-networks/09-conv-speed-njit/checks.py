@@ -68,6 +68,10 @@ def speed(ctx: CheckContext) -> None:
                "convnets/conv_reference.py, the reference kernel your code is timed against, has been changed: "
                "restore it (delete it and run `gradschool init` on your workspace again, which copies it back).",
                diagnosis="tampered")
+    ctx.expect(not (isinstance(result, dict) and result.get("changed")),
+               f"conv2d_fast gives the right values on its first call on the medium input x {xs}, w {ws}, but not "
+               f"on a later call with the same inputs: every call must compute the whole convolution afresh",
+               diagnosis="mismatch")
     ctx.expect(isinstance(result, dict) and result.get("ok") is True,
                f"conv2d_fast gives wrong values on the medium input x {xs}, w {ws}, padding {PADDING}: fix "
                f"correctness first", diagnosis="mismatch")

@@ -26,20 +26,27 @@ def time_against_reference(learner, xs, ws, padding, repeats, budget_s, referenc
     fast = learner.conv2d_fast
     expected = reference.reference_conv(x, w, b, padding)
     start = time.perf_counter()
-    got = np.asarray(fast(x, w, b, padding))
+    got = np.asarray(fast(x.copy(), w.copy(), b.copy(), padding))
     first = time.perf_counter() - start
     ok = got.shape == expected.shape and bool(np.allclose(got, expected, rtol=1e-9, atol=1e-9))
+    if not ok:  # wrong values are reported as such: no need to time them
+        return {"ok": False, "learner": first, "reference": first, "timed_out": False}
     one_ref = min(_sample(reference.reference_conv, 1, x, w, b, padding) for _ in range(3))
     if first > budget_s:
         return {"ok": ok, "learner": first, "reference": one_ref, "timed_out": True}
-    _sample(fast, 1, x.copy(), w, b, padding)  # warm (caches, branch predictors) after the first call
+    _sample(fast, 1, x.copy(), w.copy(), b.copy(), padding)  # warm (caches, branch predictors) after the first call
     calls = max(1, int(0.02 / max(one_ref, 1e-6)))
     learner_times, reference_times = [], []
     for _ in range(repeats):
-        learner_times.append(_sample(fast, calls, x.copy(), w, b, padding))
+        # Fresh copies for every sample: the learner's code cannot pass anything to its later calls (or to the
+        # reference) through the arrays it is handed.
+        learner_times.append(_sample(fast, calls, x.copy(), w.copy(), b.copy(), padding))
         reference_times.append(_sample(reference.reference_conv, calls, x, w, b, padding))
-    return {"ok": ok, "learner": float(np.median(learner_times)), "reference": float(np.median(reference_times)),
-            "timed_out": False}
+    # The timed calls must compute the same thing as the first: one more call, checked.
+    last = np.asarray(fast(x.copy(), w.copy(), b.copy(), padding))
+    ok_later = last.shape == expected.shape and bool(np.allclose(last, expected, rtol=1e-9, atol=1e-9))
+    return {"ok": ok and ok_later, "changed": ok and not ok_later, "learner": float(np.median(learner_times)),
+            "reference": float(np.median(reference_times)), "timed_out": False}
 
 
 def _sample(fn, calls, *args):
