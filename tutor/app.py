@@ -365,15 +365,20 @@ class GradschoolApp(App[None]):
             self.workspace.set_current(exercise.id)
         self.query_one(CourseTree).set_current(exercise.id)
         self._render_exercise()
-        if changed and not self._started:
-            # The first screen shows the instructions: fill the editor (tree-sitter and all) right after it.
+        first = changed and not self._started
+        if first:
+            # The first screen shows the instructions: fill the editor (tree-sitter and all) and start the
+            # file watcher (watchfiles, anyio, a thread) right after it is drawn.
             self._started = True
             self.call_after_refresh(self._load_file)
         elif changed:
             self._load_file()
         if changed:
             self.query_one("#report", VerticalScroll).scroll_home(animate=False)
-            self._restart_watch()
+            if first:
+                self.call_after_refresh(self._restart_watch)
+            else:
+                self._restart_watch()
 
     def _load_file(self) -> None:
         """Put the learner's file in the editor (recovering a draft) or, for a quiz, in the form."""
