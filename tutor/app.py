@@ -224,6 +224,7 @@ class GradschoolApp(App[None]):
         self._check_timer: Timer | None = None
         self._check_reason = "manual"
         self._started = False  # the first exercise has been opened
+        self._saved_current: str | None = None  # the current exercise as stored in the workspace
         self._grade_process = None  # tutor.grading.GradeProcess, started at the first check
         self._zoom = ""  # "", "instructions" or "report": see action_zoom
         self._editing = False
@@ -295,7 +296,7 @@ class GradschoolApp(App[None]):
         """Continue where the learner left off: the current exercise, else the first not passed."""
         if not self.exercises:
             return None
-        current = self.workspace.current_exercise_id
+        current = self._saved_current = self.workspace.current_exercise_id
         for exercise in self.exercises:
             if exercise.id == current:
                 return exercise
@@ -361,8 +362,9 @@ class GradschoolApp(App[None]):
         if changed:
             self.flush_editor()
         self.exercise = exercise
-        if changed:
+        if changed and exercise.id != self._saved_current:  # no write (and fsync) to restore the same one
             self.workspace.set_current(exercise.id)
+            self._saved_current = exercise.id
         self.query_one(CourseTree).set_current(exercise.id)
         self._render_exercise()
         first = changed and not self._started
