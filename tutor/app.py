@@ -224,6 +224,7 @@ class GradschoolApp(App[None]):
         self._check_timer: Timer | None = None
         self._check_reason = "manual"
         self._started = False  # the first exercise has been opened
+        self._saved_current: str | None = None  # the current exercise as stored in the workspace
         self._grade_process = None  # tutor.grading.GradeProcess, started at the first check
         self._zoom = ""  # "", "instructions" or "report": see action_zoom
         self._editing = False
@@ -295,7 +296,7 @@ class GradschoolApp(App[None]):
         """Continue where the learner left off: the current exercise, else the first not passed."""
         if not self.exercises:
             return None
-        current = self.workspace.current_exercise_id
+        current = self._saved_current = self.workspace.current_exercise_id
         for exercise in self.exercises:
             if exercise.id == current:
                 return exercise
@@ -361,19 +362,25 @@ class GradschoolApp(App[None]):
         if changed:
             self.flush_editor()
         self.exercise = exercise
-        if changed:
+        if changed and exercise.id != self._saved_current:  # no write (and fsync) to restore the same one
             self.workspace.set_current(exercise.id)
+            self._saved_current = exercise.id
         self.query_one(CourseTree).set_current(exercise.id)
         self._render_exercise()
-        if changed and not self._started:
-            # The first screen shows the instructions: fill the editor (tree-sitter and all) right after it.
+        first = changed and not self._started
+        if first:
+            # The first screen shows the instructions: fill the editor (tree-sitter and all) and start the
+            # file watcher (watchfiles, anyio, a thread) right after it is drawn.
             self._started = True
             self.call_after_refresh(self._load_file)
         elif changed:
             self._load_file()
         if changed:
             self.query_one("#report", VerticalScroll).scroll_home(animate=False)
-            self._restart_watch()
+            if first:
+                self.call_after_refresh(self._restart_watch)
+            else:
+                self._restart_watch()
 
     def _load_file(self) -> None:
         """Put the learner's file in the editor (recovering a draft) or, for a quiz, in the form."""

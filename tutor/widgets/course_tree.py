@@ -46,7 +46,9 @@ class CourseTree(Tree[str]):
     """
 
     def __init__(self, exercises: Iterable[Exercise], **kwargs) -> None:
-        super().__init__("Course", **kwargs)
+        # Text labels, not str: a str label is parsed as markup (and imports Rich's emoji table) before the
+        # first screen.
+        super().__init__(Text("Course"), **kwargs)
         self.show_root = False
         self.guide_depth = 2
         self._exercises = list(exercises)
@@ -110,7 +112,7 @@ class CourseTree(Tree[str]):
         for exercise in visible:
             chapter = self._chapters.get(exercise.part)
             if chapter is None:
-                chapter = self.root.add("", data=None, expand=True)
+                chapter = self.root.add(Text(), data=None, expand=True)
                 self._chapters[exercise.part] = chapter
             self._leaves[exercise.id] = chapter.add_leaf(self._leaf_label(exercise), data=exercise.id)
         for chapter_no, node in self._chapters.items():
