@@ -9,15 +9,12 @@ under solutions/.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR, cache_dir
+from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 KINDS = ("code", "quiz")
 TARGETS = ("numpy", "numba", "cuda")
@@ -139,70 +136,13 @@ def _require(data: dict, key: str, kind: type | tuple[type, ...], where: Path):
     return value
 
 
-# Parsed exercise.toml files, kept on disk between runs (the tutor's first screen waits for the catalog):
-# {path: [mtime_ns, size, data]}, an entry used only while the file's mtime and size are unchanged.
-_META_CACHE: dict[str, list] | None = None
-_META_CACHE_DIRTY = False
-_META_USED: set[str] = set()  # written back: only the entries this process used (no stale paths piling up)
-
-
-def _meta_cache_path() -> Path:
-    return cache_dir() / "catalog-meta.json"
-
-
-def _read_meta(meta_path: Path) -> dict:
-    global _META_CACHE, _META_CACHE_DIRTY
-    if _META_CACHE is None:
-        try:
-            loaded = json.loads(_meta_cache_path().read_text(encoding="utf-8"))
-            _META_CACHE = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            _META_CACHE = {}
-    stat = meta_path.stat()
-    key = str(meta_path)
-    _META_USED.add(key)
-    entry = _META_CACHE.get(key)
-    if isinstance(entry, list) and len(entry) == 3 and entry[:2] == [stat.st_mtime_ns, stat.st_size] \
-            and isinstance(entry[2], dict):
-        return entry[2]
+def load_exercise(folder: Path, order: int, catalog_root: Path = EXERCISES_DIR,
+                  solutions_root: Path = SOLUTIONS_DIR) -> Exercise:
+    meta_path = folder / "exercise.toml"
     try:
         data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{meta_path}: not valid TOML: {exc}") from exc
-    try:
-        json.dumps(data)
-    except (TypeError, ValueError):  # dates and the like: not cached, parsed every time
-        return data
-    _META_CACHE[key] = [stat.st_mtime_ns, stat.st_size, data]
-    _META_CACHE_DIRTY = True
-    return data
-
-
-def _save_meta_cache() -> None:
-    """Write the parsed metadata back (atomically; a cache that cannot be written is simply not kept)."""
-    global _META_CACHE_DIRTY
-    if not _META_CACHE_DIRTY or _META_CACHE is None:
-        return
-    _META_CACHE_DIRTY = False
-    path = _meta_cache_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".catalog-meta-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({k: v for k, v in _META_CACHE.items() if k in _META_USED}, handle)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
-
-
-def load_exercise(folder: Path, order: int, catalog_root: Path = EXERCISES_DIR,
-                  solutions_root: Path = SOLUTIONS_DIR) -> Exercise:
-    meta_path = folder / "exercise.toml"
-    data = _read_meta(meta_path)
     kind = _require(data, "kind", str, meta_path)
     if kind not in KINDS:
         raise CatalogError(f"{meta_path}: kind must be one of {KINDS}, not {kind!r}")
@@ -305,7 +245,6 @@ def load_catalog(root: Path = EXERCISES_DIR, solutions_root: Path | None = None,
         ids[exercise.id] = folder
         files[exercise.file] = folder
         exercises.append(exercise)
-    _save_meta_cache()
     return Catalog(tuple(exercises), tuple(errors))
 
 
