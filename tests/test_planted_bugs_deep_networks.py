@@ -7,13 +7,12 @@ failing messages must contain or None). The old text must occur exactly once in 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from planted import assert_loses_points, failure_report, grade_with_bug
 
 from grader.catalog import default_catalog
-from grader.engine import grade_exercise
 from grader.workspace import Workspace
 
 CATALOG = {e.id: e for e in default_catalog()}
@@ -135,27 +134,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace.init(tmp_path_factory.mktemp("planted") / "ws", solutions=True)
 
 
-def _failures(result) -> str:
-    return "\n".join([result.error or ""] + [f"[{c.target}] {c.name}: {c.diagnosis}: {c.message}"
-                                             for c in result.checks if not c.passed])
-
-
 @pytest.mark.parametrize(("exercise_id", "what", "old", "new", "named"), BUGS,
                          ids=[f"{b[0]}:{b[1]}" for b in BUGS])
 def test_planted_bug_loses_points(workspace: Workspace, exercise_id: str, what: str, old: str, new: str,
                                   named: str | None) -> None:
-    exercise = CATALOG[exercise_id]
-    source = exercise.solution_path.read_text(encoding="utf-8")
-    assert source.count(old) == 1, f"{exercise_id}: the text to replace occurs {source.count(old)} times"
-    path = workspace.file_for(exercise)
-    path.write_text(source.replace(old, new), encoding="utf-8")
-    try:
-        result = grade_exercise(workspace, exercise, record=False)
-    finally:
-        shutil.copyfile(exercise.solution_path, path)
-    assert not result.passed and result.score < exercise.points, f"{what}: survived with full marks"
-    report = _failures(result)
-    assert result.error is None, f"{what}: broke the grader instead of failing: {result.error}"
+    result = grade_with_bug(workspace, CATALOG[exercise_id], old, new)
+    assert_loses_points(result, what)
+    report = failure_report(result)
     if named:
         assert named in report, f"{what}: no message names the slip ({named!r}):\n{report}"
 

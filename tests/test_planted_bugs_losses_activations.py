@@ -8,9 +8,9 @@ Each row: (exercise id, what the bug is, text of the reference solution, what re
 from __future__ import annotations
 
 import pytest
+from planted import assert_loses_points, grade_with_bug
 
 from grader.catalog import Exercise, default_catalog
-from grader.engine import grade_exercise
 from grader.workspace import Workspace
 
 RL, BCE, SCE = "regression-losses", "bce-probs-logits", "softmax-log-softmax-ce"
@@ -137,22 +137,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 def test_planted_bug_loses_points(workspace: Workspace, exercise_id: str, what: str, old: str, new: str,
                                   diagnosis: str | None) -> None:
     exercise: Exercise = EXERCISES[exercise_id]
-    source = exercise.solution_path.read_text(encoding="utf-8")
-    assert source.count(old) == 1, f"the reference solution of {exercise_id} changed: {old!r} must occur once"
-    path = workspace.file_for(exercise)
-    path.write_text(source.replace(old, new), encoding="utf-8")
-    try:
-        result = grade_exercise(workspace, exercise, record=False)
-    finally:
-        path.write_text(source, encoding="utf-8")
-    failed = [c for c in result.checks if not c.passed]
-    assert not result.passed and result.score < result.max_score, f"{what}: the planted bug earns full marks"
-    assert result.error is None, f"{what}: broke the grader instead of failing a check: {result.error}"
-    found = "\n".join(f"{c.name}: {c.diagnosis}: {c.message}" for c in failed)
-    if diagnosis is not None:
-        assert diagnosis in {c.diagnosis for c in failed}, f"{what}: expected diagnosis {diagnosis!r}, got\n{found}"
-    if what in SAYS:
-        assert any(SAYS[what] in c.message for c in failed), f"{what}: no message says {SAYS[what]!r}:\n{found}"
+    result = grade_with_bug(workspace, exercise, old, new)
+    assert_loses_points(result, what, diagnosis=diagnosis, message=SAYS.get(what))
 
 
 def test_every_message_expectation_names_a_planted_bug() -> None:

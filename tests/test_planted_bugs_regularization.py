@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from planted import assert_loses_points, grade_with_bug
 
 from grader.catalog import Catalog
-from grader.engine import grade_exercise
 from grader.workspace import Workspace
 
 _MEAN_ALL = """        m = 0.0
@@ -145,19 +145,6 @@ PLANTED = [
                          ids=[f"{row[0]}: {row[1]}" for row in PLANTED])
 def test_planted_bug_loses_points(catalog: Catalog, tmp_path: Path, exercise_id: str, description: str, old: str,
                                   new: str, diagnosis: str | None, fragment: str | None) -> None:
-    exercise = catalog.get(exercise_id)
-    source = exercise.solution_path.read_text(encoding="utf-8")
-    assert source.count(old) == 1, f"the planted bug's old text must occur exactly once in {exercise.solution_path}"
     workspace = Workspace.init(tmp_path / "ws", solutions=True)
-    workspace.file_for(exercise).write_text(source.replace(old, new), encoding="utf-8")
-
-    result = grade_exercise(workspace, exercise, record=False)
-
-    failed = [c for c in result.checks if not c.passed]
-    report = "\n".join(f"{c.name}: {c.diagnosis}: {c.message}" for c in failed) or "(no check failed)"
-    assert result.error is None, result.error
-    assert not result.passed and result.score < result.max_score, f"{description} earned full marks"
-    if diagnosis is not None:
-        assert diagnosis in {c.diagnosis for c in failed}, report
-    if fragment is not None:
-        assert any(fragment in c.message for c in failed), report
+    result = grade_with_bug(workspace, catalog.get(exercise_id), old, new)
+    assert_loses_points(result, description, diagnosis=diagnosis, message=fragment)
