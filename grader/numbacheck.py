@@ -58,12 +58,14 @@ def expect_loops(ctx: CheckContext, name: str, loops: str) -> ast.FunctionDef:
     return node
 
 
-def expect_compiled(ctx: CheckContext, calls: Sequence[tuple[str, tuple]]) -> None:
+def expect_compiled(ctx: CheckContext, calls: Sequence[tuple[str, tuple]], *, real_numba: bool = False) -> None:
     """Call each (name, args) once, then fail unless Numba compiled every name as an @njit (nopython) function.
 
     An untouched starter stops here as "not implemented". A wrong result or an IndexError is for the other
     checks to report; a call that failed because Numba could not compile the function is re-raised, so its
-    typing error is the message."""
+    typing error is the message. With real_numba, the probe must also have found a real Numba dispatcher
+    (`numba` in its answer: an isinstance check, so a home-made class with the same name and attributes
+    fails), and any failed call of a function that is not one is re-raised."""
     failures: dict[str, LearnerError] = {}
     for name, args in calls:
         try:
@@ -75,9 +77,16 @@ def expect_compiled(ctx: CheckContext, calls: Sequence[tuple[str, tuple]]) -> No
     for name, _ in calls:
         info = ctx.probe("numba_info", name)
         compiled = isinstance(info, dict) and info.get("compiled", 0) > 0
+        njit = compiled and info.get("type") == "CPUDispatcher" and info.get("nopython") is True
+        if real_numba:
+            njit = njit and info.get("numba") is True
+            if not njit and name in failures:
+                raise failures[name]
+            ctx.expect(njit, f"{name} is not a function compiled by Numba's @njit: use `from numba import njit` "
+                             f"and @njit(cache=True), not a decorator of your own", diagnosis="njit")
+            continue
         if not compiled and name in failures:
             raise failures[name]
-        ctx.expect(compiled and info.get("type") == "CPUDispatcher" and info.get("nopython") is True,
-                   f"{name} is not a function compiled by Numba's @njit (it is a "
-                   f"{info.get('type') if isinstance(info, dict) else '?'}); import njit from numba and use it "
-                   f"as the decorator", diagnosis="njit")
+        ctx.expect(njit, f"{name} is not a function compiled by Numba's @njit (it is a "
+                         f"{info.get('type') if isinstance(info, dict) else '?'}); import njit from numba and use it "
+                         f"as the decorator", diagnosis="njit")

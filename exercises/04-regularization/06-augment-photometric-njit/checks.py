@@ -7,7 +7,7 @@ import numpy as np
 from grader import reference_regularize as ref
 from grader.checklib import CheckContext, check
 from grader.compare import compare
-from grader.numbacheck import expect_njit
+from grader.numbacheck import expect_compiled, expect_njit
 from grader.sandbox import LearnerError
 
 KERNELS = ("gaussian_kernel", "gaussian_blur", "add_noise", "brightness_contrast")
@@ -73,22 +73,7 @@ def compiled(ctx: CheckContext) -> None:
     x = _images(ctx, (1, 3, 4, 2))
     args = {"gaussian_kernel": (0.8,), "gaussian_blur": (x, 0.8), "add_noise": (x, np.zeros_like(x), 0.1),
             "brightness_contrast": (x, np.zeros(1), np.ones(1))}
-    failures = {}
-    for name in KERNELS:
-        try:
-            ctx.call(name, *args[name])
-        except LearnerError as error:
-            if error.not_implemented:
-                raise
-            failures[name] = error
-    for name in KERNELS:
-        info = ctx.probe("numba_info", name)
-        ok = isinstance(info, dict) and info.get("compiled", 0) > 0 and info.get("type") == "CPUDispatcher" \
-            and info.get("nopython") is True and info.get("numba") is True
-        if not ok and name in failures:
-            raise failures[name]
-        ctx.expect(ok, f"{name} is not a function compiled by Numba's @njit: use `from numba import njit` and "
-                       f"@njit(cache=True), not a decorator of your own", diagnosis="njit")
+    expect_compiled(ctx, [(name, args[name]) for name in KERNELS], real_numba=True)
 
 
 @check("gaussian_kernel: 2r + 1 normalized weights with r = ceil(3σ)", points=1)
