@@ -3,10 +3,25 @@ assert what a planted bug must do (lose points through a failing check, never by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from grader.catalog import Exercise
 from grader.engine import grade_exercise
 from grader.results import ExerciseResult
 from grader.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Bug:
+    """One planted bug: `old` replaced by `new` in the exercise's reference solution; where given, a failing
+    check must carry `diagnosis` and a failing check's message must contain `message`."""
+
+    exercise: str
+    description: str
+    old: str
+    new: str
+    diagnosis: str | None = None
+    message: str | None = None
 
 
 def grade_with_bug(workspace: Workspace, exercise: Exercise, old: str, new: str) -> ExerciseResult:

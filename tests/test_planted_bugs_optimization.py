@@ -8,25 +8,13 @@ a fragment of the failing message or None). The old text must occur exactly once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from planted import assert_loses_points, grade_with_bug
+from planted import Bug, assert_loses_points, grade_with_bug
 
 from grader.catalog import Exercise, default_catalog
 from grader.workspace import Workspace
 
 CATALOG = {e.id: e for e in default_catalog()}
-
-
-@dataclass(frozen=True)
-class Bug:
-    exercise: str
-    description: str
-    old: str
-    new: str
-    diagnosis: str | None = None
-    message: str | None = None
 
 
 BUGS = [
